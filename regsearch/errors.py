@@ -1,0 +1,32 @@
+"""Exceptions a caller can act on. Every one carries a message that says how to fix it."""
+
+from __future__ import annotations
+
+
+class RegsearchError(Exception):
+    """Base class for every expected regsearch error (the CLI prints it without a traceback)."""
+
+
+class BadInputFile(RegsearchError):
+    """A source file could not be read or parsed; it is reported and skipped."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class BadQuery(RegsearchError):
+    """The query or one of its filters is malformed."""
+
+
+class IndexMissing(RegsearchError):
+    """No index at the configured location (or of an incompatible schema version)."""
+
+
+class IndexBusy(RegsearchError):
+    """Another process is writing the index."""
+
+
+class DocumentNotFound(RegsearchError):
+    """No document with that id or 发文字号."""
