@@ -55,6 +55,7 @@ class RelationType(str, Enum):
     AMENDED_BY = "amended_by"  # amended in place by a decision (修改决定)
     CITES = "cites"  # the text cites the target (《title》 or 文号) as its basis
     CONFIRMED_BY = "confirmed_by"  # a cleanup decision confirmed it stays in force (继续有效)
+    AMENDS = "amends"  # this amendment decision (修改决定) amends the target (inverse: amended_by)
 
     def __str__(self) -> str:
         return self.value
@@ -115,6 +116,9 @@ class Document:
     content_hash: str = ""
     history: list[str] = field(default_factory=list)  # the source's history lines
     warnings: list[str] = field(default_factory=list)  # irregularities met in the source
+    # The source itself marks this version as no longer in force without saying why or when
+    # (LawRefBook `expired = 1`); linking turns it into 已修改 or 已废止 with evidence.
+    source_expired: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -148,6 +152,9 @@ class Skip:
 
     source: str
     reason: str
+    # False for a deliberate skip (a README or index page that is not a legal text):
+    # it is listed but does not make `regsearch normalize` exit 1.
+    failed: bool = True
 
 
 @dataclass

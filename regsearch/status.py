@@ -98,6 +98,19 @@ def apply_status(doc: Document, as_of: str | None = None) -> Document:
     status, source = compute_status(doc, as_of)
     if doc.status_source == StatusSource.SOURCE.value and doc.status == status.value:
         source = StatusSource.SOURCE
+    if status == Status.REPEALED and _only_source_says_repealed(doc):
+        source = StatusSource.SOURCE
     doc.status = status.value
     doc.status_source = source.value
     return doc
+
+
+def _only_source_says_repealed(doc: Document) -> bool:
+    """Repealed on the source's word alone: its flag, with no repealing document or date."""
+    repeals = [r for r in doc.relations if r.type == RelationType.REPEALED_BY.value]
+    return (
+        doc.source_expired
+        and not doc.repeal_date
+        and bool(repeals)
+        and all(r.target_id is None for r in repeals)
+    )

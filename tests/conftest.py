@@ -26,3 +26,45 @@ def corpora_dir() -> Path:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+# --- search fixtures (index, service, runner) -------------------------------------
+
+SEARCH_DATA = DATA / "search"
+
+
+@pytest.fixture(scope="session")
+def fixture_docs():
+    """Hand-written Documents: a superseded pair, a repealed one, 文号 in each bracket style,
+    第3条 and 第三条, a `<script>` title, an expired and a not-yet-effective one."""
+    import json
+
+    from regsearch.model import Document
+
+    lines = (SEARCH_DATA / "docs.jsonl").read_text(encoding="utf-8").splitlines()
+    return [Document.from_dict(json.loads(line)) for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory, fixture_docs) -> Path:
+    from regsearch.index.writer import update_index
+
+    path = tmp_path_factory.mktemp("search-index")
+    update_index(path, fixture_docs)
+    return path
+
+
+@pytest.fixture(scope="session")
+def service(index_dir):
+    from regsearch.search.service import SearchService
+
+    svc = SearchService(index_dir)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def runner():
+    from click.testing import CliRunner
+
+    return CliRunner()

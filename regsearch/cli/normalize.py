@@ -1,0 +1,60 @@
+"""`regsearch normalize`: source files -> normalized JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from regsearch.cli import EXIT_ERROR, main
+from regsearch.cli.output import echo_err
+from regsearch.ingest import ingest_paths
+
+
+@main.command(
+    "normalize",
+    epilog="\b\nExample:\n  regsearch normalize ../shared/corpora/waystowork ../shared/corpora/govcn-html -o docs.jsonl",
+)
+@click.argument("src", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--collection", help="Collection name (default: each folder's name).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the JSON Lines to FILE instead of stdout.",
+)
+def normalize(src: tuple[str, ...], collection: str | None, output: str | None) -> None:
+    """Read SRC files/folders (LawRefBook, Markdown/text, gov.cn HTML, JSON Lines) and write
+    one normalized JSON record per line. A summary goes to stderr; exit 1 if a file failed.
+    """
+    with click.progressbar(length=1, label="读取文件", file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        result = ingest_paths(list(src), collection=collection, progress=progress)
+
+    lines = [json.dumps(d.to_dict(), ensure_ascii=False) for d in result.documents]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+    echo_err(f"读取文件 {result.files} 个，生成记录 {len(result.documents)} 条")
+    for fmt, count in sorted(result.per_format.items()):
+        echo_err(f"  {fmt}: {count}")
+    echo_err(f"元数据文件 {len(result.metadata_files)} 个")
+    if result.skips:
+        echo_err(f"跳过 {len(result.skips)} 项：")
+        for skip in result.skips:
+            mark = "失败" if skip.failed else "跳过"
+            echo_err(f"  [{mark}] {skip.source}: {skip.reason}")
+    if result.failed:
+        echo_err(f"{len(result.failed)} 个文件读取失败；请按上面的原因修正后重试")
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,94 @@
+"""The Whoosh schema (with its version) and the record layout of documents and articles.
+
+Two kinds of records share one schema: `kind=doc` (one per Document, the whole
+text) and `kind=article` (one per 条, so a hit can name 第N条). Dates are stored
+as sortable `YYYY-MM-DD` ID strings and filtered with term ranges (not NUMERIC
+ranges, which are buggy in whoosh-reloaded 2.7.5). Status inputs are stored as
+the `StatusDates` events with sentinels for "never", so that a status filter as
+of any day is a plain term-range query (see `regsearch.index.statusq`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from regsearch.index.analyzer import LegalAnalyzer
+
+# Bump when the schema or the record layout changes; an index of another version
+# must be rebuilt (`regsearch ingest --rebuild`).
+SCHEMA_VERSION = 1
+
+NEVER = "9999-99-99"  # an event that never happens sorts after every date
+ALWAYS = "0000-00-00"  # an unknown effective date: in force since forever
+
+TITLE_BOOST = 4.0
+NUMBER_BOOST = 3.0
+
+
+class Preindexed:
+    """Postings computed in a worker process: (term bytes, freq, weight, encoded value) rows."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[bytes, int, float, bytes]]) -> None:
+        self.items = items
+
+
+class LegalText(TEXT):
+    """A TEXT field with our analyzer and character offsets, that also takes `Preindexed`."""
+
+    def __init__(self, field_boost: float = 1.0) -> None:
+        super().__init__(analyzer=LegalAnalyzer(), phrase=True, chars=True, field_boost=field_boost)
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Preindexed):
+            return iter(value.items)
+        return super().index(value, **kwargs)
+
+
+TEXT_FIELDS = ("title", "body", "number", "authority")
+
+
+def make_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True, sortable=True),  # doc | article
+        doc_id=ID(stored=True),
+        # searchable text
+        title=LegalText(field_boost=TITLE_BOOST),
+        body=LegalText(),
+        number=LegalText(field_boost=NUMBER_BOOST),  # the 发文字号, analyzed
+        authority=LegalText(),
+        # exact keywords
+        docnum=ID(stored=True),  # canonical 发文字号 of the document
+        cited=KEYWORD(commas=True),  # canonical 发文字号 cited in the text
+        title_exact=ID(),  # normalized whole title, for known-item search
+        authority_kw=KEYWORD(commas=True, stored=True),
+        authority1=ID(stored=True, sortable=True),  # the first authority, for facets
+        title_s=STORED(),
+        level=ID(stored=True, sortable=True),
+        region=ID(stored=True, sortable=True),
+        topic=ID(stored=True),
+        collection=ID(stored=True, sortable=True),
+        source=ID(stored=True),
+        content_hash=ID(stored=True),
+        # dates (sortable strings)
+        publish=ID(stored=True, sortable=True),
+        effective=ID(stored=True),
+        expiry=ID(stored=True),
+        year=ID(stored=True, sortable=True),
+        # status inputs (StatusDates)
+        st_eff=ID(stored=True, sortable=True),
+        st_rep=ID(stored=True, sortable=True),
+        st_inv=ID(stored=True, sortable=True),
+        st_sup=ID(stored=True, sortable=True),
+        st_par=ID(stored=True, sortable=True),
+        # articles
+        article=ID(stored=True),  # canonical number, e.g. 第五十四条
+        ordinal=STORED(),
+        # compressed payloads: document JSON (without body) and the text for snippets
+        doc_z=STORED(),
+        text_z=STORED(),
+    )

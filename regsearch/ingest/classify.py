@@ -1,0 +1,220 @@
+"""Level (效力级别), region and issuing authority from what a document says about itself.
+
+The rules read the 令号 / 发文字号, the issuing authority, the title and the
+history line; they are general (any province, any ministry), not keyed to files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from regsearch.ingest.docnum import find_doc_numbers
+
+PROVINCES = (
+    "北京市",
+    "天津市",
+    "上海市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "黑龙江省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "台湾省",
+    "内蒙古自治区",
+    "广西壮族自治区",
+    "西藏自治区",
+    "宁夏回族自治区",
+    "新疆维吾尔自治区",
+    "香港特别行政区",
+    "澳门特别行政区",
+)
+# One-character abbreviations used as the first character of a provincial 机关代字 (黔府发).
+ABBREVIATIONS = {
+    "京": "北京市",
+    "津": "天津市",
+    "沪": "上海市",
+    "渝": "重庆市",
+    "冀": "河北省",
+    "晋": "山西省",
+    "辽": "辽宁省",
+    "吉": "吉林省",
+    "黑": "黑龙江省",
+    "苏": "江苏省",
+    "浙": "浙江省",
+    "皖": "安徽省",
+    "闽": "福建省",
+    "赣": "江西省",
+    "鲁": "山东省",
+    "豫": "河南省",
+    "鄂": "湖北省",
+    "湘": "湖南省",
+    "粤": "广东省",
+    "琼": "海南省",
+    "川": "四川省",
+    "黔": "贵州省",
+    "贵": "贵州省",
+    "云": "云南省",
+    "滇": "云南省",
+    "陕": "陕西省",
+    "甘": "甘肃省",
+    "青": "青海省",
+    "蒙": "内蒙古自治区",
+    "内蒙": "内蒙古自治区",
+    "桂": "广西壮族自治区",
+    "藏": "西藏自治区",
+    "宁": "宁夏回族自治区",
+    "新": "新疆维吾尔自治区",
+}
+_SHORT_PROVINCE = {p.removesuffix("省").removesuffix("市"): p for p in PROVINCES}
+_SHORT_PROVINCE.update({"内蒙古": "内蒙古自治区", "广西": "广西壮族自治区", "西藏": "西藏自治区"})
+_SHORT_PROVINCE.update({"宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区"})
+
+_NATIONAL_STARTS = ("中华人民共和国", "中国", "全国", "国家", "国务院", "中共中央", "最高人民")
+_LOCAL_UNIT = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,8}?(?:市|自治州|州|盟|地区|自治县|县|区))"
+    r"(?:人民政府|人民代表大会|人大常委会|人民政府办公厅|人民政府办公室)"
+)
+# A title that starts with a city name: 宁波市生活垃圾管理条例 (not 农贸市场…).
+_CITY_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4}?(?:市|自治州))(?!场)")
+# 机关代字 of national bodies -> authority.
+_NATIONAL_CODES = {
+    "国发": "国务院",
+    "国函": "国务院",
+    "国办发": "国务院办公厅",
+    "国办函": "国务院办公厅",
+    "中发": "中共中央",
+    "中办发": "中共中央办公厅",
+}
+_PROVINCIAL_CODE = re.compile(
+    r"^(?P<abbr>内蒙|[\u4e00-\u9fff])(?P<body>政办|府办|政|府)(?:发|函|字|通|办)"
+)
+
+LEVELS = (
+    "宪法",
+    "法律",
+    "行政法规",
+    "监察法规",
+    "司法解释",
+    "部门规章",
+    "地方性法规",
+    "地方政府规章",
+    "规范性文件",
+    "其他",
+)
+
+
+def infer_region(title: str | None, authority: str | None) -> str | None:
+    """The province (or city) a document belongs to; None for a national document."""
+    for text in (authority or "", title or ""):
+        text = text.strip()
+        if not text or text.startswith(_NATIONAL_STARTS):
+            continue
+        for province in PROVINCES:
+            if text.startswith(province):
+                return province
+        for short, province in _SHORT_PROVINCE.items():
+            if text.startswith(short) and not text.startswith(province):
+                return province
+        m = _LOCAL_UNIT.match(text) or _CITY_TITLE.match(text)
+        if m:
+            return m["name"]
+    return None
+
+
+def authority_from_doc_number(doc_number: str | None) -> str | None:
+    """The issuing authority a 令号 or 机关代字 names (贵州省人民政府令… -> 贵州省人民政府)."""
+    if not doc_number:
+        return None
+    m = re.match(r"^(?P<issuer>[\u4e00-\u9fff]{2,40}?)(?:令|公告)", doc_number)
+    if m and "〔" not in doc_number:
+        issuer = m["issuer"]
+        return "国务院" if issuer in ("中华人民共和国国务院", "国") else issuer
+    code = doc_number.split("〔", 1)[0]
+    if code in _NATIONAL_CODES:
+        return _NATIONAL_CODES[code]
+    m = _PROVINCIAL_CODE.match(code)
+    if m and m["abbr"] in ABBREVIATIONS:
+        office = "办公厅" if "办" in m["body"] else ""
+        return f"{ABBREVIATIONS[m['abbr']]}人民政府{office}"
+    return None
+
+
+def _order_level(issuer: str) -> str:
+    if issuer.endswith("主席"):
+        return "法律"
+    if issuer.endswith("国务院") or issuer == "国":  # 国令第707号 is the portal's 国务院令
+        return "行政法规"
+    if issuer.startswith("国家监察委员会"):
+        return "监察法规"
+    if issuer.endswith("人民政府"):
+        return "地方政府规章"
+    return "部门规章"
+
+
+def classify_level(
+    title: str | None,
+    authority: str | None,
+    doc_number: str | None,
+    history: Sequence[str] | str | None = None,
+) -> str:
+    """效力级别 from title, authority, 文号/令号 and history lines (first rule that applies)."""
+    title = (title or "").strip()
+    authority = (authority or "").strip()
+    number = doc_number or ""
+    hist = history if isinstance(history, str) else "\n".join(history or [])
+
+    if re.match(r"^(中华人民共和国)?宪法(修正案)?(（.*）)?$", title):
+        return "宪法"
+    if number.startswith(("法释", "高检发释字")) or re.match(
+        r"^最高人民(法院|检察院).*解释", title
+    ):
+        return "司法解释"
+    if authority.startswith(("最高人民法院", "最高人民检察院")) and "解释" in title:
+        return "司法解释"
+    m = re.match(r"^(?P<issuer>[\u4e00-\u9fff]{2,40}?)令", number)
+    if m and "〔" not in number:
+        return _order_level(m["issuer"])
+    if re.search(r"全国人民代表大会(常务委员会)?第?.{0,20}(会议|次).{0,12}(通过|修正|修订)", hist):
+        return "法律"
+    if authority.startswith("全国人民代表大会"):
+        return "法律"
+    if re.search(r"人民代表大会常务委员会.{0,20}(通过|批准)", hist) or re.search(
+        r"人民代表大会.{0,20}次会议.{0,6}通过", hist
+    ):
+        return "地方性法规"
+    if authority.endswith(("人民代表大会常务委员会", "人大常委会", "人民代表大会")):
+        return "地方性法规"
+    for canon, _raw in find_doc_numbers(hist):
+        m = re.match(r"^(?P<issuer>[\u4e00-\u9fff]{2,40}?)令", canon)
+        if m and "〔" not in canon:
+            return _order_level(m["issuer"])
+    if re.search(r"国务院(第.{1,6}次)?常务会议(通过|审议)", hist) and title.endswith(
+        ("条例", "规定", "办法", "细则")
+    ):
+        return "行政法规"
+    if "〔" in number:
+        return "规范性文件"
+    if authority and re.search(r"(通知|意见|决定|方案|纲要|规划|批复|函|公告|通告)$", title):
+        return "规范性文件"
+    if re.search(r"部(第.{1,6}次)?部务会议|局务会议|委务会议|主任会议", hist):
+        return "部门规章"
+    return "其他"

@@ -1,0 +1,166 @@
+"""发文字号, 令号 and 公告 numbers -> one canonical form.
+
+`黔府发(2020)13号`, `黔府发[2020]13号`, `黔府发 〔２０２０〕 第13号` all become
+`黔府发〔2020〕13号`; `国土资源部第38号令` becomes `国土资源部令第38号`;
+`农业部令2016年第3号` stays in that form. Numbers are written in Arabic digits.
+Text that is not a document number gives None: nothing is ever invented.
+"""
+
+from __future__ import annotations
+
+import re
+
+from regsearch.ingest.numerals import CN_NUMERAL_CHARS, FULLWIDTH_DIGITS, cn_to_int
+
+_CJK = r"\u4e00-\u9fff"
+_OPEN = re.escape("〔[【(（﹝〈［〖")
+_CLOSE = re.escape("〕]】)）﹞〉］〗")
+_SP = r"[ \t\u3000\xa0]*"
+_YEAR_DIGITS = r"[12１２][0-9０-９]{3}"
+_NUMBER = rf"(?P<num>[0-9０-９]{{1,5}}|[{CN_NUMERAL_CHARS}]{{1,8}})"
+# Issuing authority or 机关代字: a run of CJK characters (trimmed of lead-in words later).
+_ISSUER = rf"(?P<issuer>[{_CJK}]{{1,40}}?)"
+_YEAR_PART = (
+    rf"(?:(?P<year>{_YEAR_DIGITS}){_SP}年|[{_OPEN}]{_SP}(?P<year2>{_YEAR_DIGITS}){_SP}[{_CLOSE}])"
+)
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 农业部令2016年第3号, 国家发展和改革委员会令2021年第45号, 令〔2016〕第3号
+    (
+        "order_year",
+        re.compile(
+            rf"{_ISSUER}{_SP}(?P<kind>令|公告){_SP}{_YEAR_PART}{_SP}第?{_SP}{_NUMBER}{_SP}号"
+        ),
+    ),
+    # 贵州省人民政府令第179号, 中华人民共和国主席令第八十一号, 国家税务总局公告第5号
+    ("order", re.compile(rf"{_ISSUER}{_SP}(?P<kind>令|公告){_SP}第{_SP}{_NUMBER}{_SP}号")),
+    # 国土资源部第38号令
+    ("order_suffix", re.compile(rf"{_ISSUER}{_SP}第{_SP}{_NUMBER}{_SP}号{_SP}(?P<kind>令)")),
+    # 黔府发〔2020〕13号 in every bracket style
+    (
+        "bracket",
+        re.compile(
+            rf"(?P<issuer>[{_CJK}]{{1,16}}?){_SP}[{_OPEN}]{_SP}(?P<year2>{_YEAR_DIGITS}){_SP}[{_CLOSE}]"
+            rf"{_SP}第?{_SP}{_NUMBER}{_SP}号"
+        ),
+    ),
+]
+
+# Words that lead into a number in running text but are not part of the issuer.
+_LEAD_INS = (
+    "根据",
+    "依据",
+    "按照",
+    "依照",
+    "遵照",
+    "参照",
+    "印发",
+    "发布",
+    "公布",
+    "经",
+    "以",
+    "即",
+    "由",
+    "对",
+    "将",
+    "在",
+    "是",
+    "见",
+    "用",
+    "于",
+    "的",
+    "日",
+    "号",
+    "及",
+    "与",
+    "和",
+    "或",
+    "并",
+    "同",
+    "至",
+    "为",
+)
+# Document-type words that end a title right before a 发文字号 (…的通知国发〔2004〕10号).
+_TITLE_ENDS = ("通知", "决定", "意见", "办法", "规定", "条例", "方案", "纲要", "批复", "规划")
+# An issuer never ends like this: 命令 / 法令 / 指令 are words, not 令号.
+_NOT_ISSUER_END = ("命", "法", "指", "口", "禁", "号", "政")
+
+
+def _trim_issuer(issuer: str, kind: str) -> str | None:
+    """Drop lead-in words from an issuer found in running text (根据国发 -> 国发)."""
+    if kind == "bracket":
+        # A 机关代字 is short and never holds these words: keep what follows the last one.
+        words = _LEAD_INS + _TITLE_ENDS
+        cut = max((issuer.rfind(w) + len(w) for w in words if w in issuer), default=0)
+        issuer = issuer[cut:]
+        return issuer if 1 <= len(issuer) <= 10 else None
+    changed = True
+    while changed:
+        changed = False
+        for word in _LEAD_INS:
+            rest = issuer[len(word) :]
+            if issuer.startswith(word) and len(rest) >= 2 and not rest.startswith("济"):
+                issuer, changed = rest, True
+    if len(issuer) < 2 or issuer.endswith(_NOT_ISSUER_END):
+        return None
+    return issuer
+
+
+def _number(raw: str) -> int | None:
+    value = cn_to_int(raw)
+    return value if value is not None and 0 < value < 100_000 else None
+
+
+def _year(m: re.Match[str]) -> int | None:
+    raw = m.groupdict().get("year") or m.groupdict().get("year2") or ""
+    value = int(raw.translate(FULLWIDTH_DIGITS))
+    return value if 1949 <= value <= 2100 else None
+
+
+def _canonical(name: str, issuer: str, m: re.Match[str]) -> str | None:
+    kind = m.groupdict().get("kind") or ""
+    num = _number(m["num"])
+    if num is None or not issuer:
+        return None
+    if name == "order_year":
+        year = _year(m)
+        return None if year is None else f"{issuer}{kind}{year}年第{num}号"
+    if name in ("order", "order_suffix"):
+        return f"{issuer}{kind}第{num}号"
+    year = _year(m)
+    if year is None or issuer.endswith(("令", "公告")):
+        return None
+    return f"{issuer}〔{year}〕{num}号"
+
+
+def normalize_doc_number(s: str) -> str | None:
+    """A whole string that is a 发文字号 / 令号 / 公告 number -> canonical form; else None."""
+    text = re.sub(r"\s+", "", (s or "").replace("\u200b", "")).translate(FULLWIDTH_DIGITS)
+    if not text:
+        return None
+    for name, pattern in _PATTERNS:
+        m = pattern.fullmatch(text)
+        if m:
+            if m.groupdict().get("kind") and m["issuer"].endswith(_NOT_ISSUER_END):
+                return None
+            return _canonical(name, m["issuer"], m)
+    return None
+
+
+def find_doc_numbers(text: str) -> list[tuple[str, str]]:
+    """Every document number inside running text: (canonical, raw), in text order, no overlaps."""
+    text = text or ""
+    found: list[tuple[int, int, str]] = []
+    for name, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            issuer = _trim_issuer(m["issuer"], m.groupdict().get("kind") or name)
+            if issuer is None:
+                continue
+            start = m.end("issuer") - len(issuer)
+            if any(s < m.end() and start < e for s, e, _ in found):
+                continue
+            canon = _canonical(name, issuer, m)
+            if canon:
+                found.append((start, m.end(), canon))
+    found.sort()
+    return [(canon, text[s:e]) for s, e, canon in found]

@@ -1,0 +1,315 @@
+"""Cleanup worklists (集中清理): superseded, repealed, expired, expiring, not yet effective,
+broken legal bases and duplicates, computed from `Document`s as of a date.
+
+Pure core: it reads documents (from `SearchService.iter_documents()` or straight from
+ingest) and returns rows; the CLI and web render them. Statuses are recomputed with
+`compute_status` for the requested day, so a report "as of" any date is consistent with search.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from regsearch.errors import BadQuery
+from regsearch.ingest.relations import norm_title
+from regsearch.model import Document, Relation, RelationType, Status
+from regsearch.status import compute_status, day_after, today
+
+KINDS = (
+    "superseded",
+    "repealed",
+    "expired",
+    "expiring",
+    "not-yet-effective",
+    "broken-basis",
+    "duplicates",
+)
+KIND_LABELS = {
+    "superseded": "已被新版本取代",
+    "repealed": "已废止",
+    "expired": "已失效",
+    "expiring": "即将到期",
+    "not-yet-effective": "尚未施行",
+    "broken-basis": "依据已失效",
+    "duplicates": "重复收录",
+}
+GROUP_BY = ("authority", "level", "region", "collection")
+UNKNOWN = "（未知）"
+_IN_FORCE = {Status.IN_FORCE, Status.PARTIALLY_INVALID}
+_BROKEN = {Status.REPEALED, Status.EXPIRED, Status.AMENDED}
+
+
+@dataclass
+class CleanupQuery:
+    kinds: list[str] = field(default_factory=list)  # empty: every kind
+    as_of: str | None = None  # default today
+    within: int = 180  # `expiring`: expiry within this many days
+    authority: list[str] = field(default_factory=list)
+    level: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+    collection: list[str] = field(default_factory=list)
+    group_by: str | None = None  # authority | level | region | collection
+
+
+@dataclass
+class CleanupRow:
+    kind: str
+    id: str
+    title: str
+    doc_number: str | None
+    authority: str | None
+    level: str | None
+    region: str | None
+    collection: str | None
+    status: str  # the document's status as of the report day
+    since: str | None  # when the reason took effect
+    evidence: str  # the clause or metadata that caused it
+    target_id: str | None = None  # successor, repealing document, cited or duplicate document
+    target_title: str | None = None
+    target_doc_number: str | None = None
+    target_status: str | None = None  # broken-basis: what happened to the cited document
+
+
+ROW_FIELDS = [f.name for f in dataclasses.fields(CleanupRow)]
+
+
+@dataclass
+class CleanupGroup:
+    value: str
+    total: int
+    counts: dict[str, int]
+
+
+@dataclass
+class CleanupReport:
+    as_of: str
+    kinds: list[str]
+    rows: list[CleanupRow]
+    counts: dict[str, int]  # per kind, every requested kind (0 included)
+    groups: list[CleanupGroup] = field(default_factory=list)
+    group_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _check_query(query: CleanupQuery) -> tuple[list[str], str]:
+    """The kinds to build and the report day; a malformed query raises BadQuery."""
+    unknown = [k for k in query.kinds if k not in KINDS]
+    if unknown:
+        raise BadQuery(f"未知的清理类别：{'、'.join(unknown)}；可选：{', '.join(KINDS)}")
+    if query.group_by and query.group_by not in GROUP_BY:
+        raise BadQuery(f"无法按 {query.group_by} 分组；可选：{', '.join(GROUP_BY)}")
+    if query.within < 0:
+        raise BadQuery(f"--within 必须是非负天数，而不是 {query.within}")
+    day = query.as_of or today()
+    try:
+        _dt.date.fromisoformat(day)
+    except ValueError:
+        raise BadQuery(f"日期格式应为 YYYY-MM-DD：{day}") from None
+    kinds = [k for k in KINDS if k in query.kinds] if query.kinds else list(KINDS)
+    return kinds, day
+
+
+def _keep(doc: Document, query: CleanupQuery) -> bool:
+    if query.authority and not ({doc.authority, *doc.co_authorities} & set(query.authority)):
+        return False
+    if query.level and doc.level not in query.level:
+        return False
+    if query.region and doc.region not in query.region:
+        return False
+    return not query.collection or doc.collection in query.collection
+
+
+def _row(kind: str, doc: Document, status: Status, since: str | None, evidence: str) -> CleanupRow:
+    return CleanupRow(
+        kind=kind,
+        id=doc.id,
+        title=doc.title,
+        doc_number=doc.doc_number,
+        authority=doc.authority,
+        level=doc.level,
+        region=doc.region,
+        collection=doc.collection,
+        status=status.value,
+        since=since,
+        evidence=evidence,
+    )
+
+
+def _with_target(row: CleanupRow, rel: Relation | None) -> CleanupRow:
+    if rel is not None:
+        row.target_id = rel.target_id
+        row.target_title = rel.target_title
+        row.target_doc_number = rel.target_doc_number
+    return row
+
+
+def _deciding(doc: Document, kind: RelationType, day: str) -> Relation | None:
+    """The earliest relation of `kind` in effect on `day` (one with a known target first)."""
+    rels = [r for r in doc.relations if r.type == kind.value and (r.date or "") <= day]
+    rels.sort(key=lambda r: (r.date or "", r.target_id is None))
+    return rels[0] if rels else None
+
+
+def _status_rows(doc: Document, status: Status, day: str, within_end: str) -> list[CleanupRow]:
+    """superseded / repealed / expired / expiring / not-yet-effective rows of one document."""
+    if status == Status.AMENDED:
+        rel = _deciding(doc, RelationType.SUPERSEDED_BY, day)
+        since, evidence = (rel.date, rel.evidence) if rel else (None, doc.status_evidence)
+        return [_with_target(_row("superseded", doc, status, since, evidence), rel)]
+    if status == Status.REPEALED:
+        rel = _deciding(doc, RelationType.REPEALED_BY, day)
+        since = (rel.date if rel else None) or doc.repeal_date
+        evidence = (rel.evidence if rel else "") or doc.status_evidence
+        return [_with_target(_row("repealed", doc, status, since, evidence), rel)]
+    if status == Status.EXPIRED:
+        rel = _deciding(doc, RelationType.EXPIRED_BY, day)
+        lapsed = day_after(doc.expiry_date) if doc.expiry_date else None
+        if lapsed and lapsed <= day and not (rel and (rel.date or "") < lapsed):
+            return [_row("expired", doc, status, lapsed, f"有效期至{doc.expiry_date}")]
+        evidence = rel.evidence if rel else doc.status_evidence
+        return [
+            _with_target(_row("expired", doc, status, rel.date if rel else None, evidence), rel)
+        ]
+    if status == Status.NOT_YET_EFFECTIVE:
+        evidence = f"自{doc.effective_date}起施行"
+        return [_row("not-yet-effective", doc, status, doc.effective_date, evidence)]
+    if status in _IN_FORCE and doc.expiry_date and day <= doc.expiry_date <= within_end:
+        left = (_dt.date.fromisoformat(doc.expiry_date) - _dt.date.fromisoformat(day)).days
+        evidence = f"有效期至{doc.expiry_date}（还有{left}天）"
+        return [_row("expiring", doc, status, doc.expiry_date, evidence)]
+    return []
+
+
+def _broken_basis(
+    doc: Document, status: Status, statuses: dict[str, Status], by_id: dict[str, Document]
+) -> list[CleanupRow]:
+    """One row per citation of `doc` whose target is repealed, expired or superseded."""
+    if status not in _IN_FORCE:
+        return []
+    rows: list[CleanupRow] = []
+    for rel in doc.relations:
+        if rel.type != RelationType.CITES.value or rel.target_id not in statuses:
+            continue
+        target_status = statuses[rel.target_id]
+        if target_status not in _BROKEN:
+            continue
+        target = by_id[rel.target_id]
+        row = _with_target(_row("broken-basis", doc, status, None, rel.evidence), rel)
+        row.target_title = target.title
+        row.target_doc_number = target.doc_number
+        row.target_status = target_status.value
+        row.since = _event_date(target, target_status)
+        rows.append(row)
+    return rows
+
+
+def _event_date(doc: Document, status: Status) -> str | None:
+    """When `doc` entered `status` (for a cited document)."""
+    kind = {
+        Status.REPEALED: RelationType.REPEALED_BY,
+        Status.EXPIRED: RelationType.EXPIRED_BY,
+        Status.AMENDED: RelationType.SUPERSEDED_BY,
+    }[status]
+    dates = [r.date for r in doc.relations if r.type == kind.value and r.date]
+    if status == Status.EXPIRED and doc.expiry_date:
+        dates.append(day_after(doc.expiry_date))
+    if status == Status.REPEALED and doc.repeal_date:
+        dates.append(doc.repeal_date)
+    return min(dates) if dates else None
+
+
+def _text_key(doc: Document) -> str:
+    return hashlib.sha1(re.sub(r"\s+", "", doc.body or "").encode("utf-8")).hexdigest()
+
+
+def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[CleanupRow]:
+    """Documents that are the same (same 文号, or same title and date) with different text."""
+    groups: dict[tuple[str, ...], list[Document]] = defaultdict(list)
+    for doc in docs:
+        title = norm_title(doc.title) + "\x1f" + norm_title(doc.subtitle)
+        if doc.doc_number and "〔" in doc.doc_number:
+            groups[("number", doc.doc_number)].append(doc)
+        elif doc.doc_number:  # 令号 carry no year and are reused: the title must agree too
+            groups[("order", doc.doc_number, title)].append(doc)
+        day = doc.publish_date or doc.effective_date
+        if day:
+            groups[("title", title, day)].append(doc)
+    rows: list[CleanupRow] = []
+    seen: set[tuple[str, str]] = set()
+    for key, members in groups.items():
+        texts = {d.id: _text_key(d) for d in members}
+        if len(members) < 2 or len(set(texts.values())) < 2:
+            continue
+        what = f"文号同为 {key[1]} " if key[0] != "title" else f"标题相同、日期同为 {key[2]} "
+        for doc in members:
+            other = next(d for d in members if texts[d.id] != texts[doc.id])
+            if (doc.id, other.id) in seen:
+                continue
+            seen.add((doc.id, other.id))
+            evidence = f"{what}的 {len(members)} 份文本内容不同：{doc.source} 与 {other.source}"
+            row = _row("duplicates", doc, statuses[doc.id], doc.publish_date, evidence)
+            row.target_id, row.target_title = other.id, other.title
+            row.target_doc_number = other.doc_number
+            rows.append(row)
+    return rows
+
+
+def build_report(documents: Iterable[Document], query: CleanupQuery) -> CleanupReport:
+    """Every row of the requested kinds, filtered, sorted and (optionally) grouped."""
+    kinds, day = _check_query(query)
+    docs = list(documents)
+    by_id = {d.id: d for d in docs}
+    statuses = {d.id: compute_status(d, day)[0] for d in docs}
+    within_end = (_dt.date.fromisoformat(day) + _dt.timedelta(days=query.within)).isoformat()
+    wanted = set(kinds)
+    rows: list[CleanupRow] = []
+    kept = [d for d in docs if _keep(d, query)]
+    for doc in kept:
+        status = statuses[doc.id]
+        rows += [r for r in _status_rows(doc, status, day, within_end) if r.kind in wanted]
+        if "broken-basis" in wanted:
+            rows += _broken_basis(doc, status, statuses, by_id)
+    if "duplicates" in wanted:
+        kept_ids = {d.id for d in kept}
+        rows += [r for r in _duplicates(docs, statuses) if r.id in kept_ids]
+    order = {k: i for i, k in enumerate(KINDS)}
+    rows.sort(key=lambda r: (order[r.kind], r.since or "", r.title, r.id, r.target_id or ""))
+    counts = Counter(r.kind for r in rows)
+    report = CleanupReport(
+        as_of=day,
+        kinds=kinds,
+        rows=rows,
+        counts={k: counts.get(k, 0) for k in kinds},
+        group_by=query.group_by,
+    )
+    if query.group_by:
+        report.groups = _groups(rows, query.group_by, kinds)
+        place = {g.value: i for i, g in enumerate(report.groups)}
+        rows.sort(key=lambda r: place[_group_value(r, query.group_by or "")])
+    return report
+
+
+def _group_value(row: CleanupRow, group_by: str) -> str:
+    return getattr(row, group_by) or UNKNOWN
+
+
+def _groups(rows: list[CleanupRow], group_by: str, kinds: list[str]) -> list[CleanupGroup]:
+    """Subtotals per group value, largest first (then by name)."""
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        per[_group_value(row, group_by)][row.kind] += 1
+    groups = [
+        CleanupGroup(value=v, total=sum(c.values()), counts={k: c.get(k, 0) for k in kinds})
+        for v, c in per.items()
+    ]
+    groups.sort(key=lambda g: (-g.total, g.value))
+    return groups

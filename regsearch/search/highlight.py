@@ -1,0 +1,105 @@
+"""Snippets from stored character offsets: the ONE place that escapes highlighted text.
+
+Match spans come from the `body` postings (position, startchar, endchar), so no
+body is re-tokenized at query time. Overlapping spans (a word and its sub-words)
+are merged before marking, so marks never nest or overlap.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+WINDOW = 110  # characters per passage
+PASSAGES = 2
+
+
+def term_offsets(
+    reader: Any, docnum: int, term: str, cache: dict[str, Any]
+) -> list[tuple[int, int, int]]:
+    """(position, start, end) of `term` in record `docnum`'s body, from the postings."""
+    try:
+        m = cache.get(term)
+        if m is None or m.is_active() and m.id() > docnum:
+            m = reader.postings("body", term)
+            cache[term] = m
+        if not m.is_active():
+            return []
+        if m.id() < docnum:
+            m.skip_to(docnum)
+        if m.is_active() and m.id() == docnum:
+            return list(m.value_as("characters"))
+    except Exception:  # noqa: BLE001 - term absent from the index
+        return []
+    return []
+
+
+def match_spans(
+    reader: Any, docnum: int, highlights: list[tuple[str, ...]], cache: dict[str, Any]
+) -> list[tuple[int, int]]:
+    """Character spans where a highlight term (or a whole phrase) occurs."""
+    spans: list[tuple[int, int]] = []
+    for seq in highlights:
+        occ = [term_offsets(reader, docnum, t, cache) for t in seq]
+        if not all(occ):
+            continue
+        if len(seq) == 1:
+            spans.extend((s, e) for _p, s, e in occ[0])
+            continue
+        by_pos = [{p: (s, e) for p, s, e in o} for o in occ]
+        for p, (s, _e) in sorted(by_pos[0].items()):
+            if all(p + k in by_pos[k] for k in range(1, len(seq))):
+                spans.append((s, by_pos[-1][p + len(seq) - 1][1]))
+    return merge(spans)
+
+
+def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _best_windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    if not spans or length <= WINDOW:
+        return [(0, min(length, WINDOW))]
+    chosen: list[tuple[int, int]] = []
+    remaining = list(spans)
+    for _ in range(PASSAGES):
+        best, best_score = None, 0
+        for s, _e in remaining:
+            start = max(0, min(s - 20, length - WINDOW))
+            inside = {x for x in remaining if x[0] >= start and x[1] <= start + WINDOW}
+            if len(inside) > best_score:
+                best, best_score = start, len(inside)
+        if best is None:
+            break
+        chosen.append((best, min(length, best + WINDOW)))
+        remaining = [x for x in remaining if not (x[0] >= best and x[1] <= best + WINDOW)]
+        if not remaining:
+            break
+    return sorted(chosen)
+
+
+def render(text: str, spans: list[tuple[int, int]]) -> str:
+    """The best passages of `text`, HTML-escaped, with `spans` wrapped in <mark>…</mark>."""
+    parts: list[str] = []
+    windows = _best_windows(spans, len(text))
+    for w_start, w_end in windows:
+        out: list[str] = ["…" if w_start > 0 else ""]
+        cursor = w_start
+        for s, e in spans:
+            if e <= w_start or s >= w_end:
+                continue
+            s, e = max(s, w_start), min(e, w_end)
+            out.append(html.escape(text[cursor:s]))
+            out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+            cursor = e
+        out.append(html.escape(text[cursor:w_end]))
+        if w_end < len(text):
+            out.append("…")
+        parts.append("".join(out))
+    return " ".join(p.replace("\n", " ").strip() for p in parts if p)

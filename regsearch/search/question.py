@@ -1,0 +1,276 @@
+"""Question mode: plain-language questions from the public -> weighted legal terms.
+
+Members of the public ask "公司不给交社保怎么办", not "社会保险法 第五十八条". This
+module (1) tells such questions apart from precise queries (titles, 发文字号,
+quoted phrases, field syntax keep their exact behaviour), and (2) rewrites a
+question into weighted terms: question words and filler dropped, colloquial
+words mapped to the terms statutes use (`data/colloquial.tsv`), adjacent words
+kept as proximity phrases. Retrieval and fusion over an index live in
+`regsearch.search.question_rank`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VOCAB_PATH = Path(__file__).resolve().parent.parent / "data" / "colloquial.tsv"
+
+# Words that make a text a question (checked as substrings).
+INTERROGATIVES = (
+    "怎么办",
+    "怎么样",
+    "怎么",
+    "怎样",
+    "如何",
+    "是否",
+    "能否",
+    "可否",
+    "能不能",
+    "可不可以",
+    "会不会",
+    "要不要",
+    "有没有",
+    "是不是",
+    "算不算",
+    "可以吗",
+    "行吗",
+    "吗",
+    "呢",
+    "什么",
+    "哪些",
+    "哪个",
+    "哪里",
+    "哪方",
+    "哪种",
+    "多少",
+    "多久",
+    "多长",
+    "几年",
+    "几天",
+    "为什么",
+    "为何",
+    "谁",
+    "请问",
+    "咨询",
+    "何种",
+    "何时",
+)
+
+# Dropped from a question before it is searched: question words, pronouns,
+# modal verbs, particles and chat filler. Matched against whole tokens.
+FILLER = frozenset(
+    """
+    怎么办 怎么样 怎么 怎样 如何 是否 能否 可否 能不能 可不可以 会不会 要不要 有没有
+    是不是 算不算 可以 吗 呢 吧 啊 呀 哦 嘛 了 着 过 的 地 得 之 所 什么 哪些 哪个 哪里
+    哪 哪方 哪种 多少 多久 多长 几 为什么 为何 谁 请问 咨询 何种 何时 何 我 我们 你 你们
+    他 他们 她 她们 它 它们 自己 本人 别人 人家 咱们 这 那 这个 那个 这些 那些 这样 那样 这种
+    那种 此 该 其 的话 如果 假如 要是 若 因为 所以 但是 但 而且 并且 或者 还是 还 就 都
+    也 又 再 才 已经 已 被 把 让 给 对 向 从 在 和 与 及 以及 跟 同 或 是 有 没有 没 不
+    能 会 要 想 需要 应该 应当 必须 可能 得到 一下 一些 一点 一个 一种 一般 非常 特别
+    比较 很 太 最 等 等等 之后 以后 之前 以前 时候 情况 情况下 问题 方面 相关 有关 现在
+    目前 后来 然后 结果 其实 到底 究竟 一直 突然 直接 马上 立刻 具体 主要 分别 属于 算
+    怎么回事 规定 法律 法律规定 法律责任 依法 合法 违法吗 处理 解决 办 做 做法 承担
+    """.split()
+)
+
+# Field syntax, boolean operators and quoted phrases: keep the exact query language.
+_FIELD_RE = re.compile(r"(?:^|\s)[-(（]?(?:标题|文号|机关|全文|title|number|authority|body)[:：]", re.I)
+_QUOTE_RE = re.compile(r"[\"“”「」『』]")
+_BOOL_RE = re.compile(r"(?:^|\s)(?:OR|AND|NOT)(?:\s|$)|(?:^|\s)-\S")
+# 发文字号: 国办发〔2018〕71号, 国发[2004]10号, 主席令第三十一号 ...
+_DOCNUM_RE = re.compile(
+    r"[〔\[［【(（﹝]\s*(?:19|20)\d{2}\s*[〕\]］】)）﹞]\s*第?\s*\d+\s*号|令\s*第\s*[\d零〇一二三四五六七八九十百千]+\s*号"
+)
+_TITLE_RE = re.compile(r"《[^》]+》")
+_TITLE_SUFFIXES = (
+    "法",
+    "条例",
+    "办法",
+    "规定",
+    "决定",
+    "通知",
+    "意见",
+    "解释",
+    "细则",
+    "规则",
+    "决议",
+    "批复",
+    "公告",
+    "方案",
+    "纲要",
+    "章程",
+    "规划",
+    "准则",
+    "标准",
+    "命令",
+    "答复",
+    "复函",
+    "函",
+    "令",
+)
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！!]")
+_PERSONAL_RE = re.compile(r"我|我们|咱|俺|老婆|老公|孩子|家里|朋友|邻居|老板|公司")
+
+
+def is_question(text: str) -> bool:
+    """True for plain-language questions; False for titles, 文号, quoted phrases and field queries."""
+    q = (text or "").strip()
+    if not q:
+        return False
+    if _FIELD_RE.search(q) or _QUOTE_RE.search(q) or _BOOL_RE.search(q) or _DOCNUM_RE.search(q):
+        return False
+    if "?" in q or "？" in q:
+        return True
+    han = len(_HAN_RE.findall(q))
+    stripped = _TITLE_RE.sub("", q).strip()
+    if _TITLE_RE.search(q) and len(_HAN_RE.findall(stripped)) <= 2:
+        return False  # 《民法典》 or 《民法典》第五条: a known title
+    if q.endswith(_TITLE_SUFFIXES) and not any(w in q for w in ("吗", "呢", "么")):
+        return False  # title-shaped: 中华人民共和国劳动合同法, 关于…的通知
+    if any(w in q for w in INTERROGATIVES):
+        return True
+    # A long sentence about one's own situation ("公司不给交社保，已经半年了").
+    if han >= 12 and (_SENTENCE_PUNCT_RE.search(q) or _PERSONAL_RE.search(q)):
+        return True
+    return han >= 20 and " " not in q
+
+
+@dataclass
+class WeightedTerm:
+    """One search term of a rewritten question with its weight."""
+
+    text: str
+    weight: float
+    expansion: bool = False  # came from the vocabulary, not from the question itself
+
+
+@dataclass
+class QuestionQuery:
+    """A question rewritten for ranked retrieval (terms are OR-ed, BM25-scored)."""
+
+    original: str
+    terms: list[WeightedTerm] = field(default_factory=list)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)  # proximity boosts
+
+    def term_weights(self) -> dict[str, float]:
+        """term -> weight, the larger weight when a term occurs twice."""
+        out: dict[str, float] = {}
+        for t in self.terms:
+            out[t.text] = max(out.get(t.text, 0.0), t.weight)
+        return out
+
+
+_vocab_lock = threading.Lock()
+_vocab_cache: dict[Path, dict[str, list[str]]] = {}
+
+
+def load_vocabulary(path: Path | str | None = None) -> dict[str, list[str]]:
+    """colloquial word -> legal terms, from a TSV file (cached; bad lines are skipped)."""
+    p = Path(path) if path is not None else VOCAB_PATH
+    with _vocab_lock:
+        if p not in _vocab_cache:
+            _vocab_cache[p] = parse_vocabulary(p.read_text("utf-8").splitlines())
+        return _vocab_cache[p]
+
+
+def parse_vocabulary(lines: Iterable[str]) -> dict[str, list[str]]:
+    """Parse `colloquial<TAB>term term ...` lines; comments (#) and malformed lines are skipped."""
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "\t" not in line:
+            continue
+        key, _, value = line.partition("\t")
+        key = key.strip().lower()
+        terms = [t for t in value.split() if t]
+        if key and terms:
+            merged = out.setdefault(key, [])
+            merged.extend(t for t in terms if t not in merged)
+    return out
+
+
+def find_colloquial(tokens: list[str], vocab: dict[str, list[str]]) -> list[str]:
+    """Vocabulary keys that are one token or a run of adjacent tokens (longest match first).
+
+    Matching on token boundaries keeps 出租 from firing inside 出租车 and 告 inside 公告,
+    while a key jieba splits (欠钱不还 -> 欠钱/不/还) still matches as a run.
+    """
+    longest = max((len(k) for k in vocab), default=0)
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        best = 0
+        key = text = ""
+        for j in range(i, len(tokens)):
+            text += tokens[j].lower()
+            if len(text) > longest:
+                break
+            if text in vocab:
+                best = j - i + 1
+                key = text
+        if best:
+            if key not in found:
+                found.append(key)
+            i += best
+        else:
+            i += 1
+    return found
+
+
+# Weights: the user's own words count fully, vocabulary expansions a little less
+# (they are a guess about what was meant), phrases add a proximity bonus.
+ORIGINAL_WEIGHT = 1.0
+EXPANSION_WEIGHT = 0.7
+SINGLE_CHAR_WEIGHT = 0.3
+SUBWORD_WEIGHT = 0.5
+
+
+def rewrite(
+    text: str,
+    tokenize: Callable[[str], list[str]],
+    vocab: dict[str, list[str]] | None = None,
+    subwords: Callable[[str], list[str]] | None = None,
+) -> QuestionQuery:
+    """Rewrite a question into weighted terms and proximity phrases.
+
+    `tokenize` is the index's query analyzer (so terms match the indexed tokens);
+    `subwords` gives the dictionary words inside a long word (损害赔偿 -> 损害, 赔偿),
+    added with a lower weight so an article worded differently still matches.
+    """
+    vocab = load_vocabulary() if vocab is None else vocab
+    tokens = tokenize(text)
+    out = QuestionQuery(original=text)
+    kept: list[list[str]] = [[]]  # runs of adjacent content words
+    for tok in tokens:
+        if tok in FILLER or not any(ch.isalnum() for ch in tok):
+            kept.append([])
+            continue
+        weight = SINGLE_CHAR_WEIGHT if len(tok) == 1 and _HAN_RE.match(tok) else ORIGINAL_WEIGHT
+        out.terms.append(WeightedTerm(tok, weight))
+        kept[-1].append(tok)
+    for run in kept:
+        for a, b in zip(run, run[1:]):
+            if len(a) > 1 or len(b) > 1:
+                out.phrases.append((a, b))
+    present = {t.text for t in out.terms}
+    if subwords is not None:
+        for tok in [t.text for t in out.terms]:
+            for sub in subwords(tok):
+                if sub not in present and sub not in FILLER and len(sub) > 1:
+                    out.terms.append(WeightedTerm(sub, SUBWORD_WEIGHT, expansion=True))
+                    present.add(sub)
+    for key in find_colloquial(tokens, vocab):
+        for legal in vocab[key]:
+            parts = [p for p in tokenize(legal) if p not in FILLER]
+            for p in parts:
+                if p not in present and len(p) > 1:
+                    out.terms.append(WeightedTerm(p, EXPANSION_WEIGHT, expansion=True))
+                    present.add(p)
+            if len(parts) > 1:
+                out.phrases.append(tuple(parts))
+    return out

@@ -1,0 +1,21 @@
+-- The LawRefBook schema and a few rows; tests build db.sqlite3 from this file.
+CREATE TABLE category (id TEXT NOT NULL UNIQUE PRIMARY KEY, name TEXT NOT NULL, folder TEXT NOT NULL, isSubFolder INTEGER NOT NULL, "group" TEXT, "order" integer);
+CREATE TABLE law (id TEXT NOT NULL PRIMARY KEY, level TEXT NOT NULL, name TEXT NOT NULL, filename TEXT, publish DATE, expired INTEGER NOT NULL, "order" integer, subtitle TEXT, valid_from DATE, ver INTEGER, tags TEXT, category_id TEXT NOT NULL);
+INSERT INTO category VALUES ('c1', '法律', '法律', 0, NULL, 1);
+INSERT INTO category VALUES ('c2', '宪法相关法', '宪法相关法', 0, NULL, 2);
+INSERT INTO category VALUES ('c3', '民法典', '民法典', 0, NULL, 3);
+INSERT INTO category VALUES ('c4', '示例', '地方性法规/示例市', 1, '地方法规', 4);
+INSERT INTO category VALUES ('c5', '行政法规', '行政法规', 1, NULL, 5);
+INSERT INTO category VALUES ('c6', '其他', '其他', 1, NULL, 6);
+INSERT INTO law VALUES ('l1', '法律', '劳动合同法', NULL, '2007-06-29', 1, NULL, NULL, '2008-01-01', 1, NULL, 'c1');
+INSERT INTO law VALUES ('l2', '法律', '劳动合同法', NULL, '2012-12-28', 0, NULL, NULL, '2013-07-01', 2, NULL, 'c1');
+INSERT INTO law VALUES ('l3', '法律', '居民身份证法', NULL, '2011-10-29', 0, NULL, NULL, '2012-01-01', 1, NULL, 'c2');
+INSERT INTO law VALUES ('l4', '法律', '民法典 总则', '总则', NULL, 0, 110, '总则', NULL, 1, NULL, 'c3');
+INSERT INTO law VALUES ('l5', '地方性法规', '示例市甲条例', NULL, '2001-05-01', 1, NULL, NULL, NULL, 1, NULL, 'c4');
+INSERT INTO law VALUES ('l6', '地方性法规', '示例市乙管理办法', NULL, '2015-03-01', 0, NULL, NULL, '2015-04-01', 1, NULL, 'c4');
+INSERT INTO law VALUES ('l7', '地方性法规', '示例市丙规定', NULL, NULL, 1, NULL, NULL, NULL, 1, NULL, 'c4');
+INSERT INTO law VALUES ('l8', '地方性法规', '示例市丁条例', NULL, '2019-06-01', 0, NULL, NULL, '2019-06-01', 1, NULL, 'c4');
+INSERT INTO law VALUES ('l9', '地方性法规', '示例市人民代表大会常务委员会关于废止部分地方性法规的决定', NULL, '2020-12-01', 0, NULL, NULL, NULL, 1, NULL, 'c4');
+INSERT INTO law VALUES ('l10', '地方性法规', '示例市戊办法', NULL, '2020-01-01', 0, NULL, NULL, NULL, 1, NULL, 'c4');
+INSERT INTO law VALUES ('l11', '行政法规', '收费标准', NULL, '2010-01-01', 0, NULL, NULL, NULL, 1, NULL, 'c5');
+INSERT INTO law VALUES ('l12', '其他', '诉讼攻略', NULL, NULL, 0, NULL, NULL, NULL, 1, NULL, 'c6');
