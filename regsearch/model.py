@@ -51,11 +51,13 @@ class RelationType(str, Enum):
     REPEALS = "repeals"  # this document repeals the target
     EXPIRED_BY = "expired_by"  # declared invalid (宣布失效) by the target
     DECLARES_EXPIRED = "declares_expired"
-    PARTIALLY_INVALIDATED_BY = "partially_invalidated_by"
+    PARTIALLY_INVALIDATED_BY = "partially_invalidated_by"  # some articles/parts repealed
+    PARTIALLY_INVALIDATES = "partially_invalidates"  # inverse: partially_invalidated_by
     AMENDED_BY = "amended_by"  # amended in place by a decision (修改决定)
     CITES = "cites"  # the text cites the target (《title》 or 文号) as its basis
     CONFIRMED_BY = "confirmed_by"  # a cleanup decision confirmed it stays in force (继续有效)
     AMENDS = "amends"  # this amendment decision (修改决定) amends the target (inverse: amended_by)
+    CONFIRMS = "confirms"  # this cleanup decision keeps the target in force (inverse: confirmed_by)
 
     def __str__(self) -> str:
         return self.value
@@ -119,6 +121,9 @@ class Document:
     # The source itself marks this version as no longer in force without saying why or when
     # (LawRefBook `expired = 1`); linking turns it into 已修改 or 已废止 with evidence.
     source_expired: bool = False
+    # The date of the version this text is (its latest 修订/修正/修改, else its publication):
+    # version chains are ordered by it. None when nothing dates the text.
+    version_date: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -5,8 +5,10 @@ from regsearch.ingest.articles import split_articles
 
 def test_split_articles_paths_and_citations():
     body = (
-        "## 第一编 总则\n\n### 第一章  基本规定\n\n第一条 为了保护，制定本法。\n依照本法第十条的规定处理。\n\n"
-        "第2条\u3000本法适用于。\n\n**第三条** 加粗。\n\n第十七条之一 新增。\n第十条规定的情形除外。\n\n"
+        "## 第一编 总则\n\n### 第一章  基本规定\n\n"
+        "第一条 为了保护，制定本法。\n依照本法第十条的规定处理。\n\n"
+        "第2条\u3000本法适用于。\n\n**第三条** 加粗。\n\n"
+        "第十七条之一 新增。\n第十条规定的情形除外。\n\n"
         "第二章\u3000总\u3000则\n\n第四条\n（一）项\n"
     )
     arts = split_articles(body)

@@ -133,8 +133,8 @@ def test_every_kind(docs: list[Document]) -> None:
     )
     assert broken.evidence == "根据《贵州省旧办法》，制定本细则。"
     assert [r.evidence for r in report.rows if r.kind == "duplicates"] == [
-        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：dup_a.md 与 dup_b.md",
-        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：dup_b.md 与 dup_a.md",
+        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：c/dup_a.md 与 web/dup_b.md",
+        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：web/dup_b.md 与 c/dup_a.md",
     ]
 
 

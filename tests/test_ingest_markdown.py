@@ -56,9 +56,9 @@ def test_two_h1_and_info_end(data_dir):
 
 def test_broken_header(data_dir):
     d = _read(data_dir, "broken_header.md")
-    assert (
-        d.history[1]
-        == "2011年12月31日 第十一届全国人民代表大会常务委员会第二十四次会议《关于修改〈某法〉的决定》修正"
+    assert d.history[1] == (
+        "2011年12月31日 第十一届全国人民代表大会常务委员会第二十四次会议"
+        "《关于修改〈某法〉的决定》修正"
     )
     assert d.warnings == ["表头行在中途断开，已与下一行合并", "表头行不是日期事件：不是日期的一行"]
 

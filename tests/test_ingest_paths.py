@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from regsearch.ingest import detect_format, ingest_paths
@@ -46,3 +48,12 @@ def test_waystowork_and_govcn_accounted(corpora_dir):
     assert result.metadata_files == ["urls.tsv"]
     assert len(result.documents) + len(result.skips) + len(result.metadata_files) == result.files
     assert result.failed == []
+
+
+def test_a_jsonl_record_with_its_own_source_still_accounts_for_the_file(tmp_path):
+    record = {"title": "示例办法", "source": "cms/123.html", "body": "第一条 示例。"}
+    (tmp_path / "export.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    result = ingest_paths([tmp_path])
+    assert [d.source for d in result.documents] == ["cms/123.html"]
+    assert result.skips == []
+    assert (result.files, result.record_files, result.skipped_files) == (1, 1, 0)

@@ -14,7 +14,11 @@ from regsearch.ingest import ingest_paths
 
 @main.command(
     "normalize",
-    epilog="\b\nExample:\n  regsearch normalize ../shared/corpora/waystowork ../shared/corpora/govcn-html -o docs.jsonl",
+    epilog=(
+        "\b\nExample:\n"
+        "  regsearch normalize ../shared/corpora/waystowork ../shared/corpora/govcn-html"
+        " -o docs.jsonl"
+    ),
 )
 @click.argument("src", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--collection", help="Collection name (default: each folder's name).")
@@ -50,6 +54,12 @@ def normalize(src: tuple[str, ...], collection: str | None, output: str | None) 
     for fmt, count in sorted(result.per_format.items()):
         echo_err(f"  {fmt}: {count}")
     echo_err(f"元数据文件 {len(result.metadata_files)} 个")
+    parts = result.record_files + result.skipped_files + len(result.metadata_files)
+    check = "" if parts == result.files else "（不相等：有文件未被统计，请报告此问题）"
+    echo_err(
+        f"文件核对：{result.files} = 生成记录的文件 {result.record_files}"
+        f" + 跳过的文件 {result.skipped_files} + 元数据文件 {len(result.metadata_files)}{check}"
+    )
     if result.skips:
         echo_err(f"跳过 {len(result.skips)} 项：")
         for skip in result.skips:

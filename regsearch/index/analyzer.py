@@ -9,34 +9,31 @@ positions, so phrase queries find nothing. Here:
 - jieba's precise words get consecutive (ordinal) positions, so phrases work;
 - every dictionary word inside a longer word is added at the parent's position
   (search-mode sub-words: 一网通查 also finds 通查) when indexing, not in queries;
+  single characters too in short fields, while a body's characters go to a
+  position-less `chars` field (half the postings, same one-character recall);
 - article numbers (第3条, 第三条, 第３条) become one canonical token (第三条);
 - digits and Latin letters are kept whole (4 and 40 are different tokens).
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import re
-import threading
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
+from regsearch.index.segment import cache_dir, get_segmenter
 from regsearch.ingest.numerals import cn_to_int, int_to_cn
 
-DICT_PATH = Path(__file__).resolve().parent.parent / "data" / "legal_dict.txt"
-
-_jieba_lock = threading.Lock()
-_jieba: Any = None
+__all__ = ["LegalAnalyzer", "cache_dir", "han_chars", "normalize", "query_terms", "tokenize"]
 
 # 第3条 / 第三条 / 第十七条之一 / 第2章 ...: one token each, in canonical Chinese form.
 _NUM = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
 _ORDINAL_RE = re.compile(rf"第\s?({_NUM})\s?([条章节编款项])(?:之({_NUM}))?")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
+_HAN_ONLY_RE = re.compile(r"^[\u3400-\u9fff]+$")
 
 # Brackets around the year of a 发文字号 (and parentheses) -> one form.
 _BRACKETS = str.maketrans(
@@ -56,32 +53,10 @@ _BRACKETS = str.maketrans(
     }
 )
 
-
-def cache_dir() -> Path:
-    """A directory the app owns for jieba's dictionary cache (not the shared /tmp file)."""
-    base = os.environ.get("REGSEARCH_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "regsearch"
-    )
-    path = Path(base)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def get_jieba() -> Any:
-    """jieba's default tokenizer with our legal dictionary, initialized once per process."""
-    global _jieba
-    if _jieba is None:
-        with _jieba_lock:
-            if _jieba is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                jieba.dt.tmp_dir = str(cache_dir())
-                jieba.dt.initialize()
-                with open(DICT_PATH, "rb") as fh:
-                    jieba.load_userdict(fh)
-                _jieba = jieba.dt
-    return _jieba
+# Modes: "query" precise words only; "index" adds dictionary sub-words and single
+# characters at the parent's position; "body" adds dictionary sub-words only (the
+# single characters of a body go to the position-less `chars` field, see han_chars).
+MODES = ("query", "index", "body")
 
 
 def normalize(text: str) -> str:
@@ -114,57 +89,101 @@ def ordinal_token(number: str, unit: str, sub: str | None = None) -> str | None:
     return out
 
 
-def _keep(word: str) -> bool:
-    return any(ch.isalnum() for ch in word)
+# word -> (lead, kept word) or None for punctuation / white space; and word -> sub-words.
+_KEEP: dict[str, tuple[int, str] | None] = {}
+_SUBS: dict[str, tuple[tuple[str, int, int], ...]] = {}
+_CACHE_MAX = 500_000
 
 
-def tokenize(text: str, mode: str = "index") -> Iterator[tuple[str, int, int, int]]:
-    """(token, position, startchar, endchar) for `text`; mode "query" omits sub-words."""
-    dt = get_jieba()
-    freq = dt.FREQ
+def _keep(word: str) -> tuple[int, str] | None:
+    hit = _KEEP.get(word, False)
+    if hit is not False:
+        return hit  # type: ignore[return-value]
+    info = None
+    if any(ch.isalnum() for ch in word):
+        stripped = word.strip()
+        info = (len(word) - len(word.lstrip()), stripped)
+    if len(_KEEP) < _CACHE_MAX:
+        _KEEP[word] = info
+    return info
+
+
+def _subwords(word: str) -> tuple[tuple[str, int, int], ...]:
+    """Dictionary words of two or more characters strictly inside a Chinese word."""
+    hit = _SUBS.get(word)
+    if hit is not None:
+        return hit
+    out: list[tuple[str, int, int]] = []
+    n = len(word)
+    if n > 2 and _HAN_ONLY_RE.match(word):
+        is_word = get_segmenter().is_word
+        for size in range(n - 1, 1, -1):
+            for i in range(n - size + 1):
+                gram = word[i : i + size]
+                if is_word(gram):
+                    out.append((gram, i, i + size))
+    result = tuple(out)
+    if len(_SUBS) < _CACHE_MAX:
+        _SUBS[word] = result
+    return result
+
+
+def tokenize(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
+    """(token, position, startchar, endchar) for `text` (see MODES); one code for all callers."""
+    cut = get_segmenter().cut
     subwords = mode != "query"
+    singles = mode == "index"
     norm = normalize(text)
+    out: list[tuple[str, int, int, int]] = []
+    append = out.append
     pos = 0
     cursor = 0
     for m in [*_ORDINAL_RE.finditer(norm), None]:
         end = m.start() if m else len(norm)
         if end > cursor:
             offset = cursor
-            for word in dt.cut(norm[cursor:end], HMM=False):
+            for word in cut(norm[cursor:end]):
                 start = offset
                 offset += len(word)
-                if not _keep(word):
+                info = _keep(word)
+                if info is None:
                     continue
-                word = word.strip()
-                yield word, pos, start, offset
-                n = len(word)
-                if subwords and n > 1 and _HAN_RE.match(word):
-                    # Dictionary words inside, and every single character (one-character queries).
-                    for size in range(n - 1, 0, -1):
-                        for i in range(n - size + 1):
-                            gram = word[i : i + size]
-                            if size == 1 or freq.get(gram):
-                                yield gram, pos, start + i, start + i + size
+                lead, kept = info
+                start += lead
+                append((kept, pos, start, start + len(kept)))
+                if subwords and len(kept) > 1:
+                    for gram, s, e in _subwords(kept):
+                        append((gram, pos, start + s, start + e))
+                    if singles and _HAN_RE.match(kept):
+                        for i, ch in enumerate(kept):
+                            append((ch, pos, start + i, start + i + 1))
                 pos += 1
         if m is None:
             break
         token = ordinal_token(m.group(1), m.group(2), m.group(3))
         if token:
-            yield token, pos, m.start(), m.end()
+            append((token, pos, m.start(), m.end()))
             pos += 1
         else:  # not a real ordinal (第零条): segment it as plain text
-            for word, _p, s, e in _plain(norm[m.start() : m.end()], m.start()):
-                yield word, pos, s, e
-                pos += 1
+            offset = m.start()
+            for word in cut(norm[m.start() : m.end()]):
+                start = offset
+                offset += len(word)
+                info = _keep(word)
+                if info:
+                    append((info[1], pos, start + info[0], start + info[0] + len(info[1])))
+                    pos += 1
         cursor = m.end()
+    return out
 
 
-def _plain(text: str, offset: int) -> Iterator[tuple[str, int, int, int]]:
-    for word in get_jieba().cut(text, HMM=False):
-        start = offset
-        offset += len(word)
-        if _keep(word):
-            yield word.strip(), 0, start, offset
+def han_chars(text: str) -> set[str]:
+    """The distinct Chinese characters of `text` (for one-character queries on bodies)."""
+    return {ch for ch in set(normalize(text)) if _HAN_RE.match(ch)}
+
+
+def is_single_han(term: str) -> bool:
+    return len(term) == 1 and bool(_HAN_RE.match(term))
 
 
 def query_terms(text: str) -> list[str]:
@@ -173,13 +192,16 @@ def query_terms(text: str) -> list[str]:
 
 
 class LegalTokenizer(Tokenizer):
-    """Whoosh tokenizer over `tokenize`; also accepts pre-computed token lists."""
+    """Whoosh tokenizer over `tokenize`; `index_mode` is "index" or "body" (see MODES)."""
+
+    def __init__(self, index_mode: str = "index") -> None:
+        self.index_mode = index_mode
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, LegalTokenizer)
+        return isinstance(other, LegalTokenizer) and other.index_mode == self.index_mode
 
     def __hash__(self) -> int:
-        return hash(type(self).__name__)
+        return hash((type(self).__name__, self.index_mode))
 
     def __call__(  # type: ignore[override]
         self,
@@ -195,7 +217,9 @@ class LegalTokenizer(Tokenizer):
         **kwargs: Any,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos, start, end in tokenize(value, mode="query" if mode == "query" else "index"):
+        for text, pos, start, end in tokenize(
+            value, mode="query" if mode == "query" else self.index_mode
+        ):
             t.text = text
             t.boost = 1.0
             t.stopped = False
@@ -209,6 +233,6 @@ class LegalTokenizer(Tokenizer):
             yield t
 
 
-def LegalAnalyzer() -> LegalTokenizer:  # noqa: N802 (whoosh's naming convention)
-    """The analyzer used by every text field of the schema."""
-    return LegalTokenizer()
+def LegalAnalyzer(index_mode: str = "index") -> LegalTokenizer:  # noqa: N802 (whoosh naming)
+    """The analyzer of the schema's text fields."""
+    return LegalTokenizer(index_mode)

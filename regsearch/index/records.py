@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections import Counter
 from typing import Any
 
-from regsearch.index.analyzer import normalize
+from whoosh.system import pack_uint
+
+from regsearch.index.analyzer import is_single_han, normalize, tokenize
 from regsearch.index.schema import ALWAYS, NEVER, Preindexed, make_schema
 from regsearch.model import Document
 from regsearch.status import StatusDates, dates_of
@@ -39,10 +42,43 @@ def exact_title(title: str) -> str:
     return "".join(normalize(title or "").split()).strip("《》")
 
 
-def _pre(field: str, text: str | None) -> Preindexed | None:
+# zlib level 1: 3x faster to build than level 6 and barely larger for these texts.
+ZLEVEL = 1
+
+
+def _pre(field: str, text: str | None, mode: str | None = None) -> Preindexed | None:
+    """The postings of `text` in `field`, as whoosh's Characters format would encode them."""
     if not text:
         return None
-    return Preindexed(list(_fields()[field].index(text)))
+    fieldtype = _fields()[field]
+    mode = mode or fieldtype.analyzer.index_mode
+    groups: dict[str, list[tuple[int, int, int]]] = {}
+    for term, pos, start, end in tokenize(text, mode):
+        lst = groups.get(term)
+        if lst is None:
+            groups[term] = [(pos, start, end)]
+        else:
+            lst.append((pos, start, end))
+    fmt = fieldtype.format
+    fb = fmt.field_boost
+    encode = fmt.encode
+    return Preindexed(
+        [(t.encode("utf-8"), len(p), len(p) * fb, encode(p)) for t, p in groups.items()]
+    )
+
+
+def _chars(text: str | None) -> Preindexed | None:
+    """The single Chinese characters of a body with their counts (see schema.CharField)."""
+    if not text:
+        return None
+    counts = Counter(normalize(text))
+    return Preindexed(
+        [
+            (ch.encode("utf-8"), n, float(n), pack_uint(n))
+            for ch, n in counts.items()
+            if is_single_han(ch)
+        ]
+    )
 
 
 def status_fields(dates: StatusDates) -> dict[str, str]:
@@ -74,7 +110,7 @@ def stored_dates(fields: dict[str, Any]) -> StatusDates:
 def pack_document(doc: Document) -> bytes:
     data = doc.to_dict()
     data["body"] = ""
-    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), ZLEVEL)
 
 
 def unpack_document(doc_z: bytes, text_z: bytes | None) -> Document:
@@ -93,7 +129,6 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
     number = canonical_doc_number(doc.doc_number) or doc.doc_number
     common: dict[str, Any] = {
         "doc_id": doc.id,
-        "title": _pre("title", doc.title),
         "title_s": doc.title,
         "authority1": authorities[0] if authorities else None,
         "authority_kw": ",".join(a.replace(",", " ") for a in authorities) or None,
@@ -108,38 +143,36 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
         "year": (doc.publish_date or "")[:4] or None,
         **status_fields(dates_of(doc)),
     }
-    cited = set()
-    try:
-        from regsearch.ingest.docnum import find_doc_numbers
-
-        cited = {canon for canon, _raw in find_doc_numbers(doc.body or "")}
-    except ImportError:  # pragma: no cover - ingest always ships docnum
-        pass
     main: dict[str, Any] = {
         **common,
         "id": doc.id,
         "kind": "doc",
+        "title": _pre("title", doc.title),
         "body": _pre("body", doc.body),
+        "chars": _chars(doc.body),
         "number": _pre("number", " ".join(x for x in {doc.doc_number, doc.doc_number_raw} if x)),
         "authority": _pre("authority", " ".join(authorities)),
         "docnum": number or None,
-        "cited": ",".join(sorted(cited)) or None,
         "title_exact": exact_title(doc.title) or None,
         "content_hash": doc.content_hash or None,
         "doc_z": pack_document(doc),
-        "text_z": zlib.compress((doc.body or "").encode("utf-8"), 6),
+        "text_z": zlib.compress((doc.body or "").encode("utf-8"), ZLEVEL),
     }
     records = [main]
+    article_title = _pre("title", doc.title, "query") if doc.articles else None
     for i, art in enumerate(doc.articles):
         records.append(
             {
                 **common,
                 "id": f"{doc.id}#{i}",
                 "kind": "article",
+                # Articles carry no sub-words of the title and no `chars`: they are
+                # 40x as many records as documents, and whoosh pays per posting.
+                "title": article_title,
                 "body": _pre("body", art.text),
                 "article": art.number,
                 "ordinal": art.ordinal,
-                "text_z": zlib.compress((art.text or "").encode("utf-8"), 6),
+                "text_z": zlib.compress((art.text or "").encode("utf-8"), ZLEVEL),
             }
         )
     return [{k: v for k, v in rec.items() if v is not None} for rec in records]

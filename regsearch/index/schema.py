@@ -10,15 +10,17 @@ of any day is a plain term-range query (see `regsearch.index.statusq`).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
-from regsearch.index.analyzer import LegalAnalyzer
+from regsearch.index.analyzer import LegalAnalyzer, is_single_han
 
 # Bump when the schema or the record layout changes; an index of another version
 # must be rebuilt (`regsearch ingest --rebuild`).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 NEVER = "9999-99-99"  # an event that never happens sorts after every date
 ALWAYS = "0000-00-00"  # an unknown effective date: in force since forever
@@ -39,13 +41,34 @@ class Preindexed:
 class LegalText(TEXT):
     """A TEXT field with our analyzer and character offsets, that also takes `Preindexed`."""
 
-    def __init__(self, field_boost: float = 1.0) -> None:
-        super().__init__(analyzer=LegalAnalyzer(), phrase=True, chars=True, field_boost=field_boost)
+    def __init__(self, field_boost: float = 1.0, index_mode: str = "index") -> None:
+        super().__init__(
+            analyzer=LegalAnalyzer(index_mode), phrase=True, chars=True, field_boost=field_boost
+        )
 
     def index(self, value: Any, **kwargs: Any) -> Any:
         if isinstance(value, Preindexed):
             return iter(value.items)
         return super().index(value, **kwargs)
+
+
+class CharField(KEYWORD):
+    """The Chinese characters of a body with their counts, no positions: one-character queries
+    match any character of a body without a posting per character occurrence."""
+
+    def __init__(self) -> None:
+        super().__init__(scorable=True)
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Preindexed):
+            return iter(value.items)
+        from regsearch.index.analyzer import normalize
+
+        counts = Counter(ch for ch in normalize(value) if is_single_han(ch))
+        fb = self.format.field_boost
+        return iter(
+            sorted((ch.encode("utf-8"), n, n * fb, pack_uint(n)) for ch, n in counts.items())
+        )
 
 
 TEXT_FIELDS = ("title", "body", "number", "authority")
@@ -58,12 +81,12 @@ def make_schema() -> Schema:
         doc_id=ID(stored=True),
         # searchable text
         title=LegalText(field_boost=TITLE_BOOST),
-        body=LegalText(),
+        body=LegalText(index_mode="body"),
+        chars=CharField(),  # the body's single characters
         number=LegalText(field_boost=NUMBER_BOOST),  # the 发文字号, analyzed
         authority=LegalText(),
         # exact keywords
         docnum=ID(stored=True),  # canonical 发文字号 of the document
-        cited=KEYWORD(commas=True),  # canonical 发文字号 cited in the text
         title_exact=ID(),  # normalized whole title, for known-item search
         authority_kw=KEYWORD(commas=True, stored=True),
         authority1=ID(stored=True, sortable=True),  # the first authority, for facets

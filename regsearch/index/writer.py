@@ -1,7 +1,9 @@
 """Build and update the index: incremental (content hash), atomic (generations), locked.
 
-Analysis (jieba) is the slow part, so documents are turned into records with
-pre-computed postings in worker processes and one writer files them.
+Analysis and posting writing are the slow parts, so a large batch is split
+between forked worker processes, each writing a whoosh segment of its own; the
+parent (the one process holding the lock) deletes replaced documents and commits
+all segments in one table of contents, so readers see all or nothing.
 """
 
 from __future__ import annotations
@@ -10,24 +12,30 @@ import datetime as _dt
 import json
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from whoosh import index as windex
 from whoosh.query import Term
+from whoosh.writing import NO_MERGE, SegmentWriter
 
 from regsearch.index import store
-from regsearch.index.analyzer import get_jieba
 from regsearch.index.records import records_for, unpack_document
 from regsearch.index.schema import SCHEMA_VERSION, make_schema
+from regsearch.index.segment import get_segmenter
 from regsearch.model import Document
 
 Progress = Callable[[int, int], None]
 
-# Below this many documents a worker pool costs more than it saves.
+# Below this many documents worker processes cost more than they save.
 POOL_THRESHOLD = 40
+MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
+# Postings a writer keeps in memory before spilling sorted runs to disk (slow merges).
+WORKER_LIMIT_MB = 1024
 
 
 @dataclass
@@ -76,21 +84,105 @@ def _fingerprint(doc: Document) -> str:
     )
 
 
-def _records(docs: list[Document], progress: Progress | None) -> Iterable[list[dict[str, Any]]]:
-    total = len(docs)
-    get_jieba()  # load once in the parent: forked workers inherit it
-    if total < POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
+def _balanced(docs: list[Document], parts: int) -> list[list[Document]]:
+    """Split `docs` into `parts` lists of about the same amount of text."""
+    shares: list[list[Document]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for doc in sorted(docs, key=lambda d: -(len(d.body) * 2 + len(d.title))):
+        i = loads.index(min(loads))
+        shares[i].append(doc)
+        loads[i] += len(doc.body) * 2 + len(doc.title) + 1000
+    return shares
+
+
+def _worker(ix: Any, docs: list[Document], queue: Any, parent: int) -> None:
+    """Child process: analyze `docs` and write them to a segment of its own."""
+    try:
+        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
         for i, doc in enumerate(docs, 1):
-            yield records_for(doc)
-            if progress:
-                progress(i, total)
-        return
+            if os.getppid() != parent:  # the parent was killed: stop, leave nothing behind
+                os._exit(1)
+            for rec in records_for(doc):
+                writer.add_document(**rec)
+            if i % 8 == 0:
+                queue.put(("n", 8))
+        queue.put(("n", len(docs) % 8))
+        queue.put(("segment", writer._finalize_segment()))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which re-raises
+        queue.put(("error", traceback.format_exc()))
+    finally:
+        queue.close()
+        queue.join_thread()
+        os._exit(0)
+
+
+def _parallel_segments(
+    ix: Any, docs: list[Document], procs: int, progress: Progress | None
+) -> list[Any]:
+    """Write `docs` into one new segment per worker process; returns the segments."""
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(processes=min(2, os.cpu_count() or 1)) as pool:
-        for i, recs in enumerate(pool.imap(records_for, docs, chunksize=4), 1):
-            yield recs
-            if progress:
-                progress(i, total)
+    queue = ctx.Queue()
+    workers = [
+        ctx.Process(target=_worker, args=(ix, share, queue, os.getpid()), daemon=True)
+        for share in _balanced(docs, procs)
+    ]
+    for w in workers:
+        w.start()
+    segments: list[Any] = []
+    done = 0
+    try:
+        while len(segments) < len(workers):
+            try:
+                kind, value = queue.get(timeout=1.0)
+            except Empty:
+                if not any(w.is_alive() for w in workers) and queue.empty():
+                    raise RuntimeError("索引子进程意外退出") from None
+                continue
+            if kind == "n":
+                done += value
+                if progress:
+                    progress(done, len(docs))
+            elif kind == "segment":
+                segments.append(value)
+            else:
+                raise RuntimeError(f"索引子进程出错：\n{value}")
+    finally:
+        for w in workers:
+            if w.is_alive() and len(segments) < len(workers):
+                w.terminate()
+            w.join()
+    return segments
+
+
+def _write(
+    ix: Any, delete: list[str], docs: list[Document], rebuild: bool, progress: Progress | None
+) -> None:
+    """Delete, add and commit in one whoosh transaction (single writer, parallel analysis)."""
+    writer = SegmentWriter(ix, limitmb=WORKER_LIMIT_MB)
+    try:
+        for doc_id in delete:
+            writer.delete_by_term("doc_id", doc_id)
+        procs = min(MAX_PROCS, os.cpu_count() or 1)
+        if len(docs) < POOL_THRESHOLD or procs < 2:
+            for i, doc in enumerate(docs, 1):
+                for rec in records_for(doc):
+                    writer.add_document(**rec)
+                if progress:
+                    progress(i, len(docs))
+            writer.commit(mergetype=None if not rebuild else NO_MERGE)
+            return
+        segments = _parallel_segments(ix, docs, procs, progress)
+        final = writer._merge_segments(NO_MERGE if rebuild else None, None, None)
+        final = [*final, *segments]
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def update_index(
@@ -158,17 +250,9 @@ def update_index(
                 if base is not None
                 else windex.create_in(str(gen), make_schema())
             )
-            writer = ix.writer(limitmb=256)
-            try:
-                for doc_id in [*report.removed, *(i for i in to_write if i in stored)]:
-                    writer.delete_by_term("doc_id", doc_id)
-                for recs in _records(list(to_write.values()), progress):
-                    for rec in recs:
-                        writer.add_document(**rec)
-                writer.commit(optimize=base is None)
-            except BaseException:
-                writer.cancel()
-                raise
+            delete = [*report.removed, *(i for i in to_write if i in stored)]
+            get_segmenter()  # load once in the parent: forked workers inherit it
+            _write(ix, delete, list(to_write.values()), base is None, progress)
             with ix.searcher() as s:
                 n_docs = len(list(s.docs_for_query(Term("kind", "doc"))))
                 n_all = s.doc_count()

@@ -14,12 +14,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from regsearch.ingest.lawrefbook import read_lawrefbook
+from regsearch.ingest.linking import link_documents
 from regsearch.model import Document, Skip
 
 MARKDOWN_EXTS = {".md", ".markdown", ".txt"}
 HTML_EXTS = {".html", ".htm", ".shtml", ".xhtml"}
 JSONL_EXTS = {".jsonl", ".ndjson", ".json"}
 METADATA_NAMES = {"db.sqlite3", "urls.tsv"}
+WORKLIST_EXTS = {".csv"}
 
 
 @dataclass
@@ -29,6 +32,9 @@ class IngestResult:
     files: int = 0
     per_format: dict[str, int] = field(default_factory=dict)
     metadata_files: list[str] = field(default_factory=list)
+    # Each file is exactly one of: a source of records, skipped (no record), metadata.
+    record_files: int = 0
+    skipped_files: int = 0
 
     @property
     def failed(self) -> list[Skip]:
@@ -37,13 +43,18 @@ class IngestResult:
 
 
 def detect_format(path: Path) -> str | None:
-    """markdown | govcn-html | jsonl from the extension, or from the first bytes when unclear."""
+    """markdown | govcn-html | jsonl | worklist by extension, or by the first bytes if unclear."""
     ext = path.suffix.lower()
     try:
         with path.open("rb") as fh:
-            head = fh.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+            raw = fh.read(4096 if ext in WORKLIST_EXTS else 512)
     except OSError:
-        head = b""
+        raw = b""
+    head = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if ext in WORKLIST_EXTS:  # a cleanup worklist: a CSV with a 清理结论 column
+        from regsearch.ingest.worklist import FORMAT, has_conclusion_column
+
+        return FORMAT if has_conclusion_column(raw) else None
     looks_html = head.startswith(
         (b"<!doctype html", b"<html", b"<div", b"<table", b"<head", b"<body")
     )
@@ -62,6 +73,10 @@ def _read_file(path: Path, base: Path, collection: str, fmt: str) -> Iterator[Do
         from regsearch.ingest.govcn import read_govcn, read_urls
 
         yield from read_govcn(path, base, collection, read_urls(path.parent))
+    elif fmt == "worklist":
+        from regsearch.ingest.worklist import read_worklist
+
+        yield from read_worklist(path, base, collection)
     elif fmt == "jsonl":
         from regsearch.ingest.jsonl import read_jsonl
 
@@ -113,7 +128,8 @@ def ingest_paths(
         else:
             result.skips.append(Skip(str(given), "路径不存在"))
     total = sum(len(job[4]) for job in jobs)
-    result.files = total + sum(1 for s in result.skips)
+    result.files = total + len(result.skips)
+    result.skipped_files = len(result.skips)  # paths that do not exist
     done = 0
 
     def tick(n: int = 1) -> None:
@@ -123,22 +139,26 @@ def ingest_paths(
             progress(done, total)
 
     for base, _, coll, roots, files in jobs:
-        accounted: set[str] = set()
+        produced: set[str] = set()  # files that gave at least one record
+        skipped: set[str] = set()  # files that gave a Skip (a whole file or some lines)
+        metadata: set[str] = set()
 
-        def take(item: Document | Skip, accounted: set[str] = accounted) -> None:
+        def take(
+            item: Document | Skip,
+            file: str | None = None,
+            produced: set[str] = produced,
+            skipped: set[str] = skipped,
+        ) -> None:
+            """Record `item`, read from `file` (default: the item's own source)."""
             if isinstance(item, Document):
                 result.documents.append(item)
                 per_format[item.format or "unknown"] += 1
-                accounted.add(item.source)
+                produced.add(file or item.source)
             else:
                 result.skips.append(item)
-                accounted.add(item.source.split(":", 1)[0] if ":" in item.source else item.source)
+                skipped.add(file or item.source)
 
         for root in roots:
-            try:
-                from regsearch.ingest.lawrefbook import read_lawrefbook
-            except ImportError:  # H2's reader not there yet: its files are reported below
-                break
             try:
                 for item in read_lawrefbook(root, base, coll):
                     take(item)
@@ -150,7 +170,7 @@ def ingest_paths(
             source = path.relative_to(base).as_posix() if path != base else path.name
             if path.name in METADATA_NAMES or (path.name.startswith(".") and _owner(path, roots)):
                 result.metadata_files.append(source)
-                accounted.add(source)
+                metadata.add(source)
                 tick()
                 continue
             if _owner(path, roots) is not None and path.suffix.lower() == ".md":
@@ -167,22 +187,19 @@ def ingest_paths(
             else:
                 try:
                     for item in _read_file(path, base, coll, fmt):
-                        take(item)
+                        take(item, source)
                 except Exception as exc:  # noqa: BLE001 - reported, never a traceback
-                    take(Skip(source, f"读取失败：{type(exc).__name__}: {exc}"))
+                    take(Skip(source, f"读取失败：{type(exc).__name__}: {exc}"), source)
             tick()
         for path in files:
             source = path.relative_to(base).as_posix() if path != base else path.name
-            if source not in accounted:
-                result.skips.append(Skip(source, "没有产生记录（读取器未处理该文件）"))
+            if source not in produced | skipped | metadata:
+                take(Skip(source, "没有产生记录（读取器未处理该文件）"))
+        result.record_files += len(produced)
+        result.skipped_files += len(skipped - produced - metadata)
 
     result.per_format = dict(per_format)
-    try:
-        from regsearch.ingest.linking import link_documents
-    except ImportError:
-        link_documents = None  # H2's linking not there yet; the lead removes this guard
-    if link_documents is not None:
-        link_documents(result.documents)
+    link_documents(result.documents)
     return result
 
 

@@ -89,12 +89,30 @@ _SHORT_PROVINCE.update({"内蒙古": "内蒙古自治区", "广西": "广西壮�
 _SHORT_PROVINCE.update({"宁夏": "宁夏回族自治区", "新疆": "新疆维吾尔自治区"})
 
 _NATIONAL_STARTS = ("中华人民共和国", "中国", "全国", "国家", "国务院", "中共中央", "最高人民")
-_LOCAL_UNIT = re.compile(
-    r"^(?P<name>[\u4e00-\u9fff]{2,8}?(?:市|自治州|州|盟|地区|自治县|县|区))"
-    r"(?:人民政府|人民代表大会|人大常委会|人民政府办公厅|人民政府办公室)"
+# Provincial capitals, cities with separate planning status and the other 较大的市 that have
+# long made local rules: a title may name one of these without the authority confirming it.
+MAJOR_CITIES = frozenset(
+    (
+        "石家庄 太原 沈阳 长春 哈尔滨 南京 杭州 合肥 福州 南昌 济南 郑州 武汉 长沙 广州 海口 "
+        "成都 贵阳 昆明 西安 兰州 西宁 呼和浩特 南宁 拉萨 银川 乌鲁木齐 台北 "
+        "深圳 大连 青岛 宁波 厦门 珠海 汕头 唐山 邯郸 大同 包头 鞍山 抚顺 本溪 吉林 "
+        "齐齐哈尔 无锡 苏州 徐州 淮南 淄博 洛阳"
+    ).split()
 )
-# A title that starts with a city name: 宁波市生活垃圾管理条例 (not 农贸市场…).
-_CITY_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4}?(?:市|自治州))(?!场)")
+# A local people's government or people's congress: it confirms the place it names.
+_LOCAL_ORGAN = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff]{2,8}?(?:市|自治州|州|盟|地区|自治县|自治旗|县|旗|区))"
+    r"(?:人民政府|人民代表大会|人大常委会)"
+)
+# Place words that are not a place: 自治区人民政府, 本市人民政府, 设区的市人民政府.
+_NOT_A_PLACE = re.compile(r"^(?:本|该|各|全|我|省|市|县|区|州|自治|特别行政|设区|所在|地)")
+# An authority that names no place because the document's own region is meant (省政府令).
+_RELATIVE_ORGAN = re.compile(
+    r"^(?:省|市|县|自治区|自治州|自治县|本省|本市)(?:人民政府|政府|人民代表大会|人大)"
+)
+_CITY_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4}?)市")
+# Ethnic autonomous prefectures and counties name themselves unmistakably.
+_AUTONOMOUS_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,14}?族自治(?:州|县|旗))")
 # 机关代字 of national bodies -> authority.
 _NATIONAL_CODES = {
     "国发": "国务院",
@@ -122,22 +140,50 @@ LEVELS = (
 )
 
 
-def infer_region(title: str | None, authority: str | None) -> str | None:
-    """The province (or city) a document belongs to; None for a national document."""
-    for text in (authority or "", title or ""):
-        text = text.strip()
-        if not text or text.startswith(_NATIONAL_STARTS):
-            continue
-        for province in PROVINCES:
-            if text.startswith(province):
-                return province
-        for short, province in _SHORT_PROVINCE.items():
-            if text.startswith(short) and not text.startswith(province):
-                return province
-        m = _LOCAL_UNIT.match(text) or _CITY_TITLE.match(text)
-        if m:
-            return m["name"]
+def canonical_region(name: str | None) -> str | None:
+    """A province's full name for its short one (山东 -> 山东省); other names unchanged."""
+    if not name:
+        return None
+    return _SHORT_PROVINCE.get(name, name)
+
+
+def _province_prefix(text: str) -> str | None:
+    return next((p for p in PROVINCES if text.startswith(p)), None)
+
+
+def _confirmed_unit(authority: str) -> str | None:
+    """The city/prefecture/county named by a local government or congress (临沂市人民政府)."""
+    m = _LOCAL_ORGAN.match(authority)
+    if m and not _NOT_A_PLACE.match(m["name"]):
+        return m["name"]
     return None
+
+
+def infer_region(title: str | None, authority: str | None) -> str | None:
+    """The province (or city) a document belongs to; None when national or not certain.
+
+    The authority decides when it names a place or a national body. A title counts only
+    when it starts with a province's full name, a major city or an autonomous prefecture
+    or county: 城市市容和环境卫生管理条例 names no city. None is better than a wrong region.
+    """
+    authority = (authority or "").strip()
+    title = (title or "").strip()
+    if authority:
+        place = _province_prefix(authority) or _confirmed_unit(authority)
+        if place:
+            return place
+        if not _RELATIVE_ORGAN.match(authority):
+            return None  # a national body: a place in the title is its subject, not its region
+    if not title or title.startswith(_NATIONAL_STARTS):
+        return None
+    place = _province_prefix(title)
+    if place:
+        return place
+    m = _CITY_TITLE.match(title)
+    if m and m["name"] in MAJOR_CITIES:
+        return f"{m['name']}市"
+    m = _AUTONOMOUS_TITLE.match(title)
+    return m["name"] if m else None
 
 
 def authority_from_doc_number(doc_number: str | None) -> str | None:

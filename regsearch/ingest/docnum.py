@@ -82,18 +82,98 @@ _LEAD_INS = (
 )
 # Document-type words that end a title right before a 发文字号 (…的通知国发〔2004〕10号).
 _TITLE_ENDS = ("通知", "决定", "意见", "办法", "规定", "条例", "方案", "纲要", "批复", "规划")
+# Words of running text that never occur inside an issuing body's name: a 令号's issuer
+# starts after the last of them (文件和国务院令第699号 -> 国务院令第699号).
+_TEXT_WORDS = _TITLE_ENDS + (
+    "根据",
+    "依据",
+    "按照",
+    "依照",
+    "遵照",
+    "参照",
+    "印发",
+    "发布",
+    "公布",
+    "颁布",
+    "文件",
+    "以及",
+    "作出",
+    "下发",
+    "转发",
+    "的",
+    "号",
+)
+# A 机关代字 (国办发, 黔府办发, 国卫医发) never holds these: it starts after the last one.
+_CODE_BREAKS = _TEXT_WORDS + (
+    "及",
+    "与",
+    "和",
+    "或",
+    "并",
+    "将",
+    "对",
+    "在",
+    "见",
+    "于",
+    "至",
+    "以",
+    "由",
+    "即",
+    "为",
+    "令",
+)
+# Names of issuing bodies written before their 机关代字 (示例市人民政府示政发〔2015〕3号):
+# the code starts after the last one, provided at least two characters remain.
+_BODY_ENDS = (
+    "人民政府",
+    "政府",
+    "国务院",
+    "委员会",
+    "常委会",
+    "办公厅",
+    "办公室",
+    "总局",
+    "部",
+    "署",
+    "厅",
+    "局",
+)
+_CODE_LEN = (2, 8)
+# A one-character code exists (最高人民法院's 法〔2019〕261号) but these are never one.
+_NOT_CODE = set(_LEAD_INS) | {"年", "第", "令", "字", "文", "条", "款"}
 # An issuer never ends like this: 命令 / 法令 / 指令 are words, not 令号.
 _NOT_ISSUER_END = ("命", "法", "指", "口", "禁", "号", "政")
 
 
-def _trim_issuer(issuer: str, kind: str) -> str | None:
-    """Drop lead-in words from an issuer found in running text (根据国发 -> 国发)."""
-    if kind == "bracket":
-        # A 机关代字 is short and never holds these words: keep what follows the last one.
-        words = _LEAD_INS + _TITLE_ENDS
-        cut = max((issuer.rfind(w) + len(w) for w in words if w in issuer), default=0)
-        issuer = issuer[cut:]
-        return issuer if 1 <= len(issuer) <= 10 else None
+def _cut_after(text: str, words: tuple[str, ...], keep: int = 0) -> str:
+    """`text` after the last occurrence of any of `words` that leaves at least `keep` characters.
+
+    With `keep` (cutting a body's name off a code), a one-character word must end a name.
+    """
+    cut = 0
+    for word in words:
+        pos = text.rfind(word)
+        while pos >= 0:
+            end = pos + len(word)
+            short_ok = len(word) > 1 or not keep or _ends_body_name(text, pos)
+            if len(text) - end >= keep and short_ok:
+                cut = max(cut, end)
+                break
+            pos = text.rfind(word, 0, pos)
+    return text[cut:]
+
+
+def _ends_body_name(text: str, pos: int) -> bool:
+    """Whether the one-character body end at `pos` closes a name (公安部|公通字).
+
+    Not when nothing names a body before it, when the code repeats it (海关总署|署法发),
+    or when a joint code follows (工信部联企业).
+    """
+    return pos >= 2 and text[pos - 1] != text[pos] and text[pos + 1 : pos + 2] != "联"
+
+
+def _strip_lead_ins(issuer: str) -> str:
+    """Drop lead-in words at the start (根据, 以, 和 …) while at least two characters remain."""
     changed = True
     while changed:
         changed = False
@@ -101,6 +181,23 @@ def _trim_issuer(issuer: str, kind: str) -> str | None:
             rest = issuer[len(word) :]
             if issuer.startswith(word) and len(rest) >= 2 and not rest.startswith("济"):
                 issuer, changed = rest, True
+    return issuer
+
+
+def _trim_issuer(issuer: str, kind: str) -> str | None:
+    """The issuer part of a number found in running text, or None if it is not one.
+
+    A 发文字号's 机关代字 is a short code (国办发, 黔府办发, 国卫医发): text and the name
+    of the body before it are dropped. A 令号 / 公告 starts at the issuing body's name.
+    """
+    if kind == "bracket":
+        code = _strip_lead_ins(_cut_after(issuer, _CODE_BREAKS))
+        code = _cut_after(code, _BODY_ENDS, keep=_CODE_LEN[0])
+        low, high = _CODE_LEN
+        if len(code) == 1 and code not in _NOT_CODE:
+            return code
+        return code if low <= len(code) <= high else None
+    issuer = _strip_lead_ins(_cut_after(issuer, _TEXT_WORDS, keep=2))
     if len(issuer) < 2 or issuer.endswith(_NOT_ISSUER_END):
         return None
     return issuer
@@ -141,9 +238,12 @@ def normalize_doc_number(s: str) -> str | None:
     for name, pattern in _PATTERNS:
         m = pattern.fullmatch(text)
         if m:
-            if m.groupdict().get("kind") and m["issuer"].endswith(_NOT_ISSUER_END):
+            kind = m.groupdict().get("kind")
+            if kind and m["issuer"].endswith(_NOT_ISSUER_END):
                 return None
-            return _canonical(name, m["issuer"], m)
+            # A whole-string 发文字号 may carry its body's name (示例市人民政府示政发〔2015〕3号).
+            issuer = m["issuer"] if kind else _trim_issuer(m["issuer"], "bracket")
+            return _canonical(name, issuer, m) if issuer else None
     return None
 
 

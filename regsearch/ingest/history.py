@@ -18,6 +18,7 @@ _PUBLISH = ("公布", "发布", "印发", "颁布")
 _AMEND = ("修正", "修订", "修改")
 _PASS = ("通过", "批准", "审议")
 _FROM_PUBLICATION = re.compile(r"自(公布|发布|印发|颁布)之日起(施行|生效|执行)")
+_REVISION_CLAUSE = re.compile(r"根据([^根]{1,300}?)(?:修正|修订|修改)")
 _SIGNATURE_DATE = re.compile(r"^\s*[0-9０-９〇零一二三四五六七八九]{4}\s*年[^。，,；;]{1,8}日\s*$")
 
 
@@ -66,7 +67,10 @@ def parse_events(text: str) -> list[Event]:
 
 
 def _authority_from_pass(text: str) -> str | None:
-    """The body that passed a text: 山东省第十一届人民代表大会常务委员会… -> 山东省人民代表大会常务委员会."""
+    """The body that passed a text.
+
+    山东省第十一届人民代表大会常务委员会… -> 山东省人民代表大会常务委员会.
+    """
     m = re.search(
         r"([\u4e00-\u9fff]{0,12}?)(?:第[一二三四五六七八九十]+届)?(人民代表大会(?:常务委员会)?)",
         text,
@@ -109,6 +113,32 @@ def parse_history(lines: list[str], file_doc_number: str | None = None) -> Histo
     if not info.authority and passed:
         info.authority = _authority_from_pass(passed[0].text)
     return info
+
+
+def latest_revision(lines: list[str] | str) -> str | None:
+    """The date of the latest 修订/修正/修改 event in history lines, or None if never revised.
+
+    `根据2020年3月27日《国务院关于修改和废止部分行政法规的决定》修订` gives 2020-03-27.
+    """
+    text = lines if isinstance(lines, str) else " ".join(lines)
+    dates = [e.date for e in parse_events(text) if e.kind == "amend"]
+    # "根据2012年10月26日…会议通过 …主席令第68号公布 自2013年1月1日起施行的《…决定》第二次修正":
+    # the events split at every date; the clause's first date is the revision's.
+    for m in _REVISION_CLAUSE.finditer(text):
+        found = find_dates(m.group(1))
+        if found:
+            dates.append(found[0][0])
+    return max(dates) if dates else None
+
+
+def version_date(publish_date: str | None, history: list[str] | str) -> str | None:
+    """The date of the version a text is: its latest revision, else its publication.
+
+    A copy of an amended law often keeps the original 公布 date as its publish date; versions
+    are ordered by this date instead, so the copy is not taken for an older version.
+    """
+    known = [d for d in (publish_date, latest_revision(history)) if d]
+    return max(known) if known else None
 
 
 def effective_from_body(body: str, publish_date: str | None) -> str | None:

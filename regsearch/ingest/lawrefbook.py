@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from regsearch.ingest.articles import split_articles
-from regsearch.ingest.classify import classify_level, infer_region
+from regsearch.ingest.classify import canonical_region, classify_level, infer_region
 from regsearch.ingest.docnum import find_doc_numbers
+from regsearch.ingest.history import version_date
 from regsearch.ingest.lawrefbook_header import Header, parse_header
 from regsearch.ingest.relations import effective_from_text
 from regsearch.ingest.text import clean_text
@@ -65,7 +66,7 @@ def _read_db(path: Path) -> _Db:
     """Rows of `law` joined to `category`; a broken database gives an error, not an exception."""
     db = _Db()
     try:
-        con = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             cats = {
                 r[0]: (r[1] or "", (r[2] or "").strip("/"), r[3] or "")
@@ -95,7 +96,7 @@ def _read_db(path: Path) -> _Db:
                 )
         finally:
             con.close()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError, OSError) as exc:
         db.error = f"db.sqlite3 无法读取（{exc}），只用文件本身的信息"
     return db
 
@@ -311,6 +312,7 @@ def _document(
         warnings=warnings,
         articles=split_articles(body),
         source_expired=bool(row and row.expired),
+        version_date=version_date(publish, header.events),
     )
     return doc
 
@@ -341,12 +343,12 @@ def _level_without_row(
 def _region(
     category: tuple[str, str] | None, title: str, authority: str | None, *, has_row: bool
 ) -> str | None:
-    """A local-regulation category (DLC) names its region; rows elsewhere are national.
+    """A local-regulation category (DLC) names its region (full name); rows elsewhere are national.
 
     Only a file the database does not describe has its region inferred from its title.
     """
     if category and "地方" in category[1] and category[0]:
-        return category[0]
+        return canonical_region(category[0])  # DLC folders say 山东: one name per region
     return None if has_row else infer_region(title, authority)
 
 

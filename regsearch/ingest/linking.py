@@ -3,8 +3,9 @@
 After every reader has run, `link_documents`:
 (a) chains versions of the same document (same normalized title) by date:
     `superseded_by` on the older, `supersedes` on the newer;
-(b) resolves repeal / 宣布失效 / amendment targets (文号 first, then exact
-    title) and stores the inverse relation on each target;
+(b) resolves repeal / 宣布失效 / amendment / 继续有效 targets (an explicit
+    target id first, then 文号, then exact title) and stores the inverse
+    relation on each target;
 (c) sets `expiry_date` from 有效期 clauses;
 (d) turns a source's bare "expired" flag into 已修改 (a successor exists) or
     已废止 (a repealing document, or else the flag itself as evidence);
@@ -19,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from regsearch.ingest.history import latest_revision, parse_events, version_date
 from regsearch.ingest.relations import (
     extract_citations,
     extract_expiry,
@@ -28,6 +30,10 @@ from regsearch.ingest.relations import (
 from regsearch.model import Document, Relation, RelationType, Status
 from regsearch.status import apply_status
 
+# Formats whose relations are stated explicitly (a cleanup worklist): their text is
+# not mined for repeal clauses or citations, which would only duplicate them.
+EXPLICIT_FORMATS = {"worklist"}
+
 SOURCE_FLAG_EVIDENCE = "来源数据库标记为已失效（LawRefBook expired = 1），未找到新版本或废止文件"
 
 _NOT_A_VERSION = re.compile(r"关于(?:修改|废止|.*宣布失效|.*清理)|修正案")
@@ -35,20 +41,29 @@ _INVERSE = {
     RelationType.REPEALS.value: RelationType.REPEALED_BY.value,
     RelationType.DECLARES_EXPIRED.value: RelationType.EXPIRED_BY.value,
     RelationType.AMENDS.value: RelationType.AMENDED_BY.value,
+    RelationType.CONFIRMS.value: RelationType.CONFIRMED_BY.value,
+    RelationType.PARTIALLY_INVALIDATES.value: RelationType.PARTIALLY_INVALIDATED_BY.value,
 }
 
 
+def _version(doc: Document) -> str | None:
+    """The date of the version `doc` is: its latest revision, else its publication."""
+    if not doc.version_date:
+        doc.version_date = version_date(doc.publish_date, doc.history)
+    return doc.version_date
+
+
 def _date(doc: Document) -> str | None:
-    """When a document's own text took effect: its effective date, never before publication.
+    """When a document's own text took effect: its effective date, never before its version.
 
     Sources often give an amended version the original law's effective date.
     """
-    known = [d for d in (doc.effective_date, doc.publish_date) if d]
+    known = [d for d in (doc.effective_date, doc.publish_date, _version(doc)) if d]
     return max(known) if known else None
 
 
 def _order_date(doc: Document) -> str:
-    return doc.publish_date or doc.effective_date or ""
+    return _version(doc) or doc.effective_date or ""
 
 
 def _add(doc: Document, rel: Relation) -> None:
@@ -75,9 +90,96 @@ def _link_to(kind: str, target: Document, evidence: str, date: str | None) -> Re
 def version_key(doc: Document) -> tuple[str, str, str] | None:
     """Versions of one document share this key; decisions and 修正案 are never versions."""
     title = norm_title(doc.title)
-    if not title or _NOT_A_VERSION.search(title):
+    if not title or _NOT_A_VERSION.search(title) or doc.format in EXPLICIT_FORMATS:
         return None
     return title, norm_title(doc.subtitle), doc.region or ""
+
+
+def _version_groups(docs: list[Document]) -> list[list[Document]]:
+    """Versions of one document, oldest first; copies of the same version share a group.
+
+    Dated versions are ordered by their version date; two groups are one version when
+    both name the same latest revision (修订通过 on one date, 公布 months later). An
+    undated copy is placed by its effective date (see `_place_undated`); an undated one
+    the source calls expired is the oldest.
+    """
+    by_day: dict[str, list[Document]] = defaultdict(list)
+    undated: list[Document] = []
+    for doc in docs:
+        day = _version(doc)
+        if day:
+            by_day[day].append(doc)
+        elif doc.source_expired:
+            by_day[""].append(doc)
+        elif doc.effective_date:
+            undated.append(doc)
+    groups: list[list[Document]] = []
+    for day in sorted(by_day):
+        group = by_day[day]
+        if groups and _same_revision(groups[-1], group):
+            groups[-1].extend(group)
+        else:
+            groups.append(list(group))
+    for doc in undated:
+        _place_undated(doc, groups)
+    return [g for g in groups if g]
+
+
+def _place_undated(doc: Document, groups: list[list[Document]]) -> None:
+    """Put an undated copy with the version in force on its effective date.
+
+    Amended texts keep the original 施行 sentence, so an effective date shared with a dated
+    version says nothing about which version the copy is: it joins only a version with the
+    same text, else it stays out of the chain. Before every dated version, it is the oldest.
+    """
+    day = doc.effective_date or ""
+    same_day = [g for g in groups if any(d.effective_date == day for d in g)]
+    if same_day:
+        text = _squash(doc.body)
+        for group in same_day:
+            if text and any(_squash(d.body) == text for d in group):
+                group.append(doc)
+        return
+    dated = [g for g in groups if _version(g[0]) and (_version(g[0]) or "") <= day]
+    if dated:
+        dated[-1].append(doc)
+    elif groups:
+        groups.insert(0, [doc])
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _revisions(group: list[Document]) -> set[str]:
+    return {r for r in (latest_revision(d.history) for d in group) if r}
+
+
+def _same_revision(older: list[Document], newer: list[Document]) -> bool:
+    """Both groups name the same latest revision and the newer adopts nothing after it.
+
+    The newer copy's later date is then only its 公布 (国务院令) of that revision.
+    """
+    shared = _revisions(older) & _revisions(newer)
+    if not shared:
+        return False
+    day = max(shared)
+    return not any(
+        e.date > day and e.kind in ("pass", "amend")
+        for doc in newer
+        for e in parse_events(" ".join(doc.history))
+    )
+
+
+def _note_copies(group: list[Document]) -> None:
+    """Warn that the same version also comes from another source (a duplicate, not a chain)."""
+    for doc in group:
+        for other in group:
+            if other is doc or other.collection == doc.collection:
+                continue
+            note = f"同一版本另见 {other.collection}/{other.source}（重复，不构成新旧版本）"
+            if note not in doc.warnings:
+                doc.warnings.append(note)
 
 
 def _chain_versions(documents: list[Document]) -> None:
@@ -89,14 +191,12 @@ def _chain_versions(documents: list[Document]) -> None:
     for docs in chains.values():
         if len(docs) < 2:
             continue
-        groups: dict[str, list[Document]] = defaultdict(list)
-        for doc in docs:
-            day = _order_date(doc)
-            if day or doc.source_expired:  # an undated version the source calls expired is older
-                groups[day].append(doc)
-        ordered = [groups[d] for d in sorted(groups)]
+        ordered = _version_groups(docs)
+        for group in ordered:
+            _note_copies(group)
         for older, newer in zip(ordered, ordered[1:], strict=False):
-            successor = newer[0]
+            # among copies, the one published as that version names it best
+            successor = max(newer, key=lambda d: (_version(d) or "", d.publish_date == _version(d)))
             when = _date(successor)
             label = "施行" if when and when == successor.effective_date else "公布"
             for doc in older:
@@ -140,11 +240,18 @@ class _Lookup:
 
 
 def _resolve_targets(documents: list[Document], lookup: _Lookup) -> None:
+    by_id = {d.id: d for d in documents}
     for doc in documents:
         when = _date(doc)
         for rel in list(doc.relations):
             inverse = _INVERSE.get(rel.type)
-            if not inverse or rel.target_id:
+            if not inverse:
+                continue
+            named = by_id.get(rel.target_id or "")
+            if named is not None and named is not doc:
+                # A known target (an explicit id, or resolved by an earlier run): (re)state
+                # the inverse, which a re-ingested target has lost.
+                _add(named, _link_to(inverse, doc, rel.evidence, rel.date or when))
                 continue
             targets = lookup.find(rel, doc)
             if when:  # a document cannot act on versions made after it
@@ -157,7 +264,7 @@ def _resolve_targets(documents: list[Document], lookup: _Lookup) -> None:
             rel.target_title = rel.target_title or targets[0].title
             rel.date = rel.date or when
             for target in targets:
-                _add(target, _link_to(inverse, doc, rel.evidence, when))
+                _add(target, _link_to(inverse, doc, rel.evidence, rel.date))
 
 
 def _resolve_citations(documents: list[Document], lookup: _Lookup) -> None:
@@ -222,7 +329,10 @@ def status_evidence(doc: Document, by_id: dict[str, Document] | None = None) -> 
         return f"自{doc.effective_date}起施行"
     if status == Status.PARTIALLY_INVALID.value:
         rel = _first(doc, RelationType.PARTIALLY_INVALIDATED_BY)
-        return f"部分条款被《{rel.target_title}》宣布失效" if rel and rel.target_title else ""
+        if not rel or not rel.target_title:
+            return ""
+        verb = "宣布失效" if "失效" in rel.evidence and "废止" not in rel.evidence else "废止"
+        return f"部分内容被《{rel.target_title}》{verb}：{rel.evidence[:120]}"
     if doc.expiry_date:
         return f"有效期至{doc.expiry_date}"
     return f"自{doc.effective_date}起施行" if doc.effective_date else ""
@@ -232,6 +342,8 @@ def link_documents(documents: Iterable[Document], as_of: str | None = None) -> N
     """Link `documents` to each other and set each one's status as of `as_of` (default today)."""
     docs = list(documents)
     for doc in docs:
+        if doc.format in EXPLICIT_FORMATS:
+            continue
         found = extract_relations(doc)
         for rel in found + extract_citations(doc, found):
             _add(doc, rel)

@@ -23,6 +23,7 @@ from regsearch.ingest.history import (
     is_history_line,
     parse_history,
     signature_date,
+    version_date,
 )
 from regsearch.ingest.text import clean_text, one_line
 from regsearch.model import Document, Skip, content_hash, make_id
@@ -96,7 +97,8 @@ def _header(
             i += 1
             continue
         if has_info_end and not history:
-            # Title lines wrapped before the dates: 中华人民共和国各级人民代表大会 / 常务委员会监督法
+            # Title lines wrapped before the dates:
+            # 中华人民共和国各级人民代表大会 / 常务委员会监督法
             subtitle = (subtitle or "") + one_line(line)
             i += 1
             continue
@@ -183,6 +185,7 @@ def parse_markdown(
         content_hash=content_hash(text),
         history=history,
         warnings=warnings,
+        version_date=version_date(publish, history),
     )
 
 

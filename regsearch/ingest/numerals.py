@@ -130,7 +130,7 @@ def _under_10000(n: int, inner: bool) -> str:
 
 
 def normalize_article_number(s: str) -> str | None:
-    """第3条 / 第３条 / 第 三 条 / 第十七条之一 -> canonical Chinese; None if not an article number."""
+    """第3条 / 第３条 / 第 三 条 / 第十七条之一 -> canonical Chinese; None if not one."""
     m = _ARTICLE_RE.match((s or "").strip())
     if not m:
         return None

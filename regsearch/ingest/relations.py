@@ -18,9 +18,12 @@ from collections.abc import Iterator
 from regsearch.ingest.dates import find_dates
 from regsearch.ingest.docnum import find_doc_numbers
 from regsearch.ingest.numerals import cn_to_int
+from regsearch.ingest.parts import PARTIAL_DECISION, part_after
 from regsearch.model import Document, Relation, RelationType
 
 AMENDS = RelationType.AMENDS.value
+PARTIAL = RelationType.PARTIALLY_INVALIDATES.value
+_VOIDS = (RelationType.REPEALS.value, RelationType.DECLARES_EXPIRED.value)
 
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 _REPEAL_CLAUSE = re.compile(r"同时(?:废止|停止执行|失效)|一并废止|予以废止")
@@ -119,13 +122,17 @@ def _numbers(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _targets(text: str, self_key: str, *, skip_basis: bool) -> list[tuple[str | None, str | None]]:
-    """(title, 文号) targets named in `text`: titles with their 文号, and bare 文号.
+Target = tuple[str | None, str | None, str | None]  # (title, 文号, part such as 第五章)
+
+
+def _targets(text: str, self_key: str, *, skip_basis: bool, item: bool = False) -> list[Target]:
+    """(title, 文号, part) targets named in `text`: titles with their 文号, and bare 文号.
 
     A title's 文号 is in the parenthesis after it (《X》（黔府发〔2020〕1号）) or just
-    before it (北京市人民政府第14号令发布的《X》).
+    before it (北京市人民政府第14号令发布的《X》). `part` is the part of the target a
+    repeal names (《X》第五章同时废止), else None; `item` reads a decision's list line.
     """
-    found: list[tuple[str | None, str | None]] = []
+    found: list[Target] = []
     numbers = _numbers(text)
     used: set[int] = set()
     for title, start, end in top_titles(text):
@@ -145,10 +152,10 @@ def _targets(text: str, self_key: str, *, skip_basis: bool) -> list[tuple[str | 
             continue
         if not _is_doc_title(title) or norm_title(title) == self_key:
             continue
-        found.append((title, number))
-    for i, (canon, _, _) in enumerate(numbers):
+        found.append((title, number, part_after(text[end:], item=item)))
+    for i, (canon, _, e) in enumerate(numbers):
         if i not in used:
-            found.append((None, canon))
+            found.append((None, canon, part_after(text[e:], item=item)))
     return found
 
 
@@ -179,12 +186,18 @@ def extract_relations(doc: Document) -> list[Relation]:
             seen.add(key)
             rels.append(_relation(kind, title, number, evidence))
 
+    def voids(kind: str, part: str | None) -> str:
+        """A repeal that names a part of its target voids only that part."""
+        return PARTIAL if part and kind in _VOIDS else kind
+
     kind = _decision_kind(doc.title)
     if kind:
-        for title, number in _targets(
+        for title, number, part in _targets(
             doc.title.replace("〈", "《").replace("〉", "》"), "", skip_basis=False
         ):
-            add(kind, title, number, doc.title)
+            add(voids(kind, part), title, number, doc.title)
+        # 关于废止部分规章部分条款的决定: every document it lists keeps its other parts
+        partial_only = kind in _VOIDS and bool(PARTIAL_DECISION.search(norm_title(doc.title)))
         mode = kind
         for line in (doc.body or "").split("\n"):
             line = line.strip().lstrip("#").strip()
@@ -200,21 +213,24 @@ def extract_relations(doc: Document) -> list[Relation]:
                 line_mode = RelationType.REPEALS.value
             if kind == AMENDS:
                 line_mode = AMENDS if not line_mode else line_mode
-            targets = _targets(line, self_key, skip_basis=True)
+            targets = _targets(line, self_key, skip_basis=True, item=True)
             if not targets:
                 if line_mode and not re.match(r"^本(?:决定|通知)", line):
                     mode = line_mode
                 continue
             if kind == AMENDS and line_mode == AMENDS:
                 targets = targets[:1]  # "一、将《X》第三条修改为…": the first title is the target
-            for title, number in targets:
-                add(line_mode or mode, title, number, line)
+            for title, number, part in targets:
+                line_kind = line_mode or mode
+                if partial_only and line_kind in _VOIDS:
+                    line_kind = PARTIAL
+                add(voids(line_kind, part), title, number, line)
         return rels
 
     for sentence, _ in sentences(doc.body, _REPEAL_CLAUSE):
         if _REPEAL_CLAUSE.search(sentence) and not _CONDITIONAL.search(sentence):
-            for title, number in _targets(sentence, self_key, skip_basis=True):
-                add(RelationType.REPEALS.value, title, number, sentence)
+            for title, number, part in _targets(sentence, self_key, skip_basis=True):
+                add(voids(RelationType.REPEALS.value, part), title, number, sentence)
     return rels
 
 
@@ -286,7 +302,7 @@ def extract_citations(doc: Document, relations: list[Relation] | None = None) ->
     for sentence, _ in sentences(doc.body, _HAS_CITATION):
         if "《" not in sentence and "号" not in sentence:
             continue
-        for title, number in _targets(sentence, self_key, skip_basis=False):
+        for title, number, _part in _targets(sentence, self_key, skip_basis=False):
             key = norm_title(title) if title else None
             if key and (key in seen_titles or key in skip_titles):
                 continue

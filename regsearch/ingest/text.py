@@ -13,7 +13,8 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 # Every Unicode space separator (U+3000, NBSP, U+2002 …) and tab -> a normal space.
 _SPACES = {
     ord(ch): " "
-    for ch in "\t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+    for ch in "\t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000"
 }
 _BLANK_RUNS = re.compile(r"\n{4,}")
 

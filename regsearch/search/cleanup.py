@@ -12,6 +12,7 @@ import dataclasses
 import datetime as _dt
 import hashlib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,12 @@ KIND_LABELS = {
     "duplicates": "重复收录",
 }
 GROUP_BY = ("authority", "level", "region", "collection")
+GROUP_LABELS = {
+    "authority": "发文机关",
+    "level": "效力级别",
+    "region": "地区",
+    "collection": "集合",
+}
 UNKNOWN = "（未知）"
 _IN_FORCE = {Status.IN_FORCE, Status.PARTIALLY_INVALID}
 _BROKEN = {Status.REPEALED, Status.EXPIRED, Status.AMENDED}
@@ -113,9 +120,14 @@ def _check_query(query: CleanupQuery) -> tuple[list[str], str]:
     try:
         _dt.date.fromisoformat(day)
     except ValueError:
-        raise BadQuery(f"日期格式应为 YYYY-MM-DD：{day}") from None
+        raise BadQuery(f"日期格式应为 YYYY-MM-DD：{day}（例如 2025-06-01）") from None
     kinds = [k for k in KINDS if k in query.kinds] if query.kinds else list(KINDS)
     return kinds, day
+
+
+def _exists(doc: Document, day: str) -> bool:
+    """Whether `doc` had been published by `day` (a report as of 2019 omits 2021's documents)."""
+    return not doc.publish_date or doc.publish_date <= day
 
 
 def _keep(doc: Document, query: CleanupQuery) -> bool:
@@ -227,8 +239,27 @@ def _event_date(doc: Document, status: Status) -> str | None:
     return min(dates) if dates else None
 
 
+_FIRST_ARTICLE = re.compile(r"第[一1１]条")
+
+
 def _text_key(doc: Document) -> str:
-    return hashlib.sha1(re.sub(r"\s+", "", doc.body or "").encode("utf-8")).hexdigest()
+    """The wording only: sources differ in Markdown marks, punctuation width, white space, a
+    table of contents or the title repeated above the text, none of which makes another text."""
+    text = unicodedata.normalize("NFKC", doc.body or "")
+    first = _FIRST_ARTICLE.search(text)
+    if first:  # the articles: not the title, history lines or table of contents above them
+        text = text[first.start() :]
+    words = re.sub(r"[\W_]+", "", text)
+    title = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", doc.title))
+    return hashlib.sha1(words.removeprefix(title).encode("utf-8")).hexdigest()
+
+
+_VERSION_LINKS = {RelationType.SUPERSEDED_BY.value, RelationType.SUPERSEDES.value}
+
+
+def _versions_of_each_other(a: Document, b: Document) -> bool:
+    """Two versions keeping the original 文号 differ on purpose: not duplicates."""
+    return any(r.type in _VERSION_LINKS and r.target_id == b.id for r in a.relations)
 
 
 def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[CleanupRow]:
@@ -245,17 +276,32 @@ def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[Clean
             groups[("title", title, day)].append(doc)
     rows: list[CleanupRow] = []
     seen: set[tuple[str, str]] = set()
+    texts: dict[str, str] = {}
     for key, members in groups.items():
-        texts = {d.id: _text_key(d) for d in members}
-        if len(members) < 2 or len(set(texts.values())) < 2:
+        if len(members) < 2:
+            continue
+        for d in members:
+            if d.id not in texts:
+                texts[d.id] = _text_key(d)
+        if len({texts[d.id] for d in members}) < 2:
             continue
         what = f"文号同为 {key[1]} " if key[0] != "title" else f"标题相同、日期同为 {key[2]} "
         for doc in members:
-            other = next(d for d in members if texts[d.id] != texts[doc.id])
-            if (doc.id, other.id) in seen:
+            other = next(
+                (
+                    d
+                    for d in members
+                    if texts[d.id] != texts[doc.id] and not _versions_of_each_other(doc, d)
+                ),
+                None,
+            )
+            if other is None or (doc.id, other.id) in seen:
                 continue
             seen.add((doc.id, other.id))
-            evidence = f"{what}的 {len(members)} 份文本内容不同：{doc.source} 与 {other.source}"
+            evidence = (
+                f"{what}的 {len(members)} 份文本内容不同："
+                f"{doc.collection}/{doc.source} 与 {other.collection}/{other.source}"
+            )
             row = _row("duplicates", doc, statuses[doc.id], doc.publish_date, evidence)
             row.target_id, row.target_title = other.id, other.title
             row.target_doc_number = other.doc_number
@@ -266,7 +312,7 @@ def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[Clean
 def build_report(documents: Iterable[Document], query: CleanupQuery) -> CleanupReport:
     """Every row of the requested kinds, filtered, sorted and (optionally) grouped."""
     kinds, day = _check_query(query)
-    docs = list(documents)
+    docs = [d for d in documents if _exists(d, day)]
     by_id = {d.id: d for d in docs}
     statuses = {d.id: compute_status(d, day)[0] for d in docs}
     within_end = (_dt.date.fromisoformat(day) + _dt.timedelta(days=query.within)).isoformat()
@@ -294,11 +340,11 @@ def build_report(documents: Iterable[Document], query: CleanupQuery) -> CleanupR
     if query.group_by:
         report.groups = _groups(rows, query.group_by, kinds)
         place = {g.value: i for i, g in enumerate(report.groups)}
-        rows.sort(key=lambda r: place[_group_value(r, query.group_by or "")])
+        rows.sort(key=lambda r: place[group_value(r, query.group_by or "")])
     return report
 
 
-def _group_value(row: CleanupRow, group_by: str) -> str:
+def group_value(row: CleanupRow, group_by: str) -> str:
     return getattr(row, group_by) or UNKNOWN
 
 
@@ -306,10 +352,83 @@ def _groups(rows: list[CleanupRow], group_by: str, kinds: list[str]) -> list[Cle
     """Subtotals per group value, largest first (then by name)."""
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for row in rows:
-        per[_group_value(row, group_by)][row.kind] += 1
+        per[group_value(row, group_by)][row.kind] += 1
     groups = [
         CleanupGroup(value=v, total=sum(c.values()), counts={k: c.get(k, 0) for k in kinds})
         for v, c in per.items()
     ]
     groups.sort(key=lambda g: (-g.total, g.value))
     return groups
+
+
+# -- serialization: one place for the CLI, the web app and exports --------------------------
+
+# CSV columns. `id`, `标题` and `文号` are the worklist importer's target columns, so a report
+# with a 清理结论 column added can be ingested back as the cleanup decision.
+CSV_HEADERS = (
+    "类别",
+    "kind",
+    "id",
+    "标题",
+    "文号",
+    "发文机关",
+    "效力级别",
+    "地区",
+    "集合",
+    "时效状态",
+    "日期",
+    "依据",
+    "关联文件标题",
+    "关联文件文号",
+    "关联文件ID",
+    "关联文件状态",
+)
+
+
+def row_to_dict(row: CleanupRow) -> dict[str, Any]:
+    """One row as JSON (the `CleanupRow` field names)."""
+    return dataclasses.asdict(row)
+
+
+def row_to_csv(row: CleanupRow) -> list[str | None]:
+    """One row in `CSV_HEADERS` order."""
+    return [
+        KIND_LABELS[row.kind],
+        row.kind,
+        row.id,
+        row.title,
+        row.doc_number,
+        row.authority,
+        row.level,
+        row.region,
+        row.collection,
+        row.status,
+        row.since,
+        row.evidence,
+        row.target_title,
+        row.target_doc_number,
+        row.target_id,
+        row.target_status,
+    ]
+
+
+def target_label(row: CleanupRow) -> str:
+    """The successor / repealing / cited document as 《标题》（文号）."""
+    label = f"《{row.target_title}》" if row.target_title else ""
+    if row.target_doc_number:
+        label += f"（{row.target_doc_number}）" if label else row.target_doc_number
+    return label or (row.target_id or "")
+
+
+def counts_text(counts: dict[str, int], nonzero: bool = False) -> str:
+    """已废止 2，已失效 1，…；共 3 条 (`nonzero`: only the kinds that occur)."""
+    parts = "，".join(f"{KIND_LABELS[k]} {n}" for k, n in counts.items() if n or not nonzero)
+    return f"{parts}；共 {sum(counts.values())} 条"
+
+
+def summary_lines(report: CleanupReport) -> list[str]:
+    """Counts per kind (and per group) for stderr."""
+    lines = [f"清理报告（截至 {report.as_of}）：{counts_text(report.counts)}"]
+    for group in report.groups:
+        lines.append(f"  {group.value}：{counts_text(group.counts, nonzero=True)}")
+    return lines

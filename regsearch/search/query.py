@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import query as Q
 
 from regsearch.errors import BadQuery
-from regsearch.index.analyzer import query_terms
+from regsearch.index.analyzer import is_single_han, query_terms
 from regsearch.index.records import canonical_doc_number, exact_title
 
 FIELD_ALIASES = {
@@ -228,17 +228,24 @@ def _with_field(node: Node, fieldname: str) -> Node:
     return node
 
 
+def _term(fieldname: str, term: str) -> Any:
+    """One term; a single Chinese character in a body also matches inside words (`chars`)."""
+    if fieldname == "body" and is_single_han(term):
+        return Q.Or([Q.Term("body", term), Q.Term("chars", term)])
+    return Q.Term(fieldname, term)
+
+
 def _term_query(node: Node, fieldname: str) -> Any:
     terms = query_terms(node.text)
     if not terms:
         return None
     if len(terms) == 1:
-        return Q.Term(fieldname, terms[0])
+        return _term(fieldname, terms[0])
     phrase = Q.Phrase(fieldname, terms)
     if node.op == "word" and _HAN_ONLY.match(node.text):
         # Segmentation can differ in context: the words in any order, ranked below the phrase.
         return Q.Or(
-            [Q.Phrase(fieldname, terms, boost=2.0), Q.And([Q.Term(fieldname, t) for t in terms])]
+            [Q.Phrase(fieldname, terms, boost=2.0), Q.And([_term(fieldname, t) for t in terms])]
         )
     return phrase
 

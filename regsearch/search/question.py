@@ -78,7 +78,9 @@ FILLER = frozenset(
 )
 
 # Field syntax, boolean operators and quoted phrases: keep the exact query language.
-_FIELD_RE = re.compile(r"(?:^|\s)[-(（]?(?:标题|文号|机关|全文|title|number|authority|body)[:：]", re.I)
+_FIELD_RE = re.compile(
+    r"(?:^|\s)[-(（]?(?:标题|文号|机关|全文|title|number|authority|body)[:：]", re.I
+)
 _QUOTE_RE = re.compile(r"[\"“”「」『』]")
 _BOOL_RE = re.compile(r"(?:^|\s)(?:OR|AND|NOT)(?:\s|$)|(?:^|\s)-\S")
 # 发文字号: 国办发〔2018〕71号, 国发[2004]10号, 主席令第三十一号 ...
@@ -118,7 +120,7 @@ _PERSONAL_RE = re.compile(r"我|我们|咱|俺|老婆|老公|孩子|家里|朋�
 
 
 def is_question(text: str) -> bool:
-    """True for plain-language questions; False for titles, 文号, quoted phrases and field queries."""
+    """True for plain-language questions; False for titles, 文号, quoted phrases, field syntax."""
     q = (text or "").strip()
     if not q:
         return False
@@ -254,7 +256,7 @@ def rewrite(
         out.terms.append(WeightedTerm(tok, weight))
         kept[-1].append(tok)
     for run in kept:
-        for a, b in zip(run, run[1:]):
+        for a, b in zip(run, run[1:], strict=False):
             if len(a) > 1 or len(b) > 1:
                 out.phrases.append((a, b))
     present = {t.text for t in out.terms}

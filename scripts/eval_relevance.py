@@ -1,0 +1,251 @@
+"""Relevance of question search on stard-train (issue 6): recall@k and MRR@10, with a baseline.
+
+Builds (or reuses) an index of `lawrefbook/` under `indexes/eval-lawrefbook`, runs
+every question of `stard-train/queries.jsonl` through `SearchService.search` (the
+code path of the CLI and the web app) and prints recall@1/5/10/20 and MRR@10 at
+document level (the right file) and article level (the right file and 第N条),
+next to a plain BM25 baseline over the same index in the same run (the question's
+tokens OR-ed over the article text: no question processing, no priors, no fusion),
+plus the query latency of question search.
+
+    .venv/bin/python scripts/eval_relevance.py            # all 1,230 questions
+    .venv/bin/python scripts/eval_relevance.py --limit 200 --ids odd
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from whoosh import query as Q  # noqa: E402
+
+from regsearch.index.analyzer import query_terms  # noqa: E402
+from regsearch.index.schema import SCHEMA_VERSION  # noqa: E402
+from regsearch.model import SearchQuery  # noqa: E402
+from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery  # noqa: E402
+from regsearch.search.question_rank import question_rewriter  # noqa: E402
+from regsearch.search.service import SearchService  # noqa: E402
+
+KS = (1, 5, 10, 20)
+DEPTH = 20
+
+
+def corpora_dir() -> Path:
+    return Path(os.environ.get("REGSEARCH_CORPORA", ROOT.parent / "shared" / "corpora"))
+
+
+def source_hash(folder: Path) -> str:
+    """A hash of every file's path, size and mtime (plus the schema version)."""
+    h = hashlib.sha1(f"schema={SCHEMA_VERSION}".encode())
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            h.update(
+                f"{p.relative_to(folder).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
+            )
+    return h.hexdigest()
+
+
+def ensure_index(src: Path, index_dir: Path, rebuild: bool = False) -> None:
+    """Build the index of `src` unless one built from the same files is there."""
+    from regsearch.index import store
+    from regsearch.index.writer import update_index
+    from regsearch.ingest import ingest_paths
+
+    digest = source_hash(src)
+    stamp = index_dir / "source.hash"
+    current = store.current_generation(index_dir)
+    if not rebuild and current is not None and stamp.is_file() and stamp.read_text() == digest:
+        print(f"reusing index {index_dir}", file=sys.stderr)
+        return
+    t0 = time.perf_counter()
+    result = ingest_paths([src])
+    print(
+        f"ingested {len(result.documents)} documents ({len(result.skips)} skipped) "
+        f"in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
+    t1 = time.perf_counter()
+    update_index(index_dir, result.documents, rebuild=True)
+    stamp.write_text(digest)
+    print(f"indexed in {time.perf_counter() - t1:.1f} s", file=sys.stderr)
+
+
+@dataclass
+class PlainParsed(ParsedQuery):
+    """The baseline: the question's tokens OR-ed over the text, plain BM25."""
+
+    def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
+        terms = dict.fromkeys(query_terms(self.text))
+        return Q.Or([Q.Term("body", t) for t in terms]) if terms else None
+
+
+def plain_rewriter(text: str) -> PlainParsed:
+    terms = query_terms(text)
+    return PlainParsed(text=text, root=Node("or", children=[Node("word", text=t) for t in terms]))
+
+
+def load_questions(path: Path, ids: str, limit: int | None) -> list[dict[str, Any]]:
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            q = json.loads(line)
+            if ids == "even" and q["query_id"] % 2:
+                continue
+            if ids == "odd" and not q["query_id"] % 2:
+                continue
+            out.append(q)
+    return out[:limit] if limit else out
+
+
+@dataclass
+class Run:
+    """Ranked (source, article) lists and ranked document sources, one per question."""
+
+    articles: list[list[tuple[str, str]]]
+    documents: list[list[str]]
+    latencies: list[float]
+
+
+def run_system(svc: SearchService, questions: list[dict[str, Any]]) -> Run:
+    arts, docs, lat = [], [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        page = svc.search(SearchQuery(q=q["query"], articles=True, per_page=DEPTH))
+        lat.append(time.perf_counter() - t0)
+        arts.append([(h.source or "", h.article or "") for h in page.results])
+        dpage = svc.search(SearchQuery(q=q["query"], per_page=DEPTH))
+        docs.append([h.source or "" for h in dpage.results])
+    return Run(arts, docs, lat)
+
+
+def metrics(questions: list[dict[str, Any]], run: Run) -> dict[str, float]:
+    """recall@k (share of the relevant items in the top k) and MRR@10, averaged over questions."""
+    sums: dict[str, float] = {}
+
+    def add(key: str, value: float) -> None:
+        sums[key] = sums.get(key, 0.0) + value
+
+    for q, arts, docs in zip(questions, run.articles, run.documents, strict=True):
+        rel = {(r["path"], r["article"]) for r in q["relevant"]}
+        rel_docs = {r["path"] for r in q["relevant"]}
+        for k in KS:
+            add(f"article R@{k}", len(rel & set(arts[:k])) / len(rel))
+            add(f"document R@{k}", len(rel_docs & set(docs[:k])) / len(rel_docs))
+        add("article MRR@10", _rr(arts[:10], rel))
+        add("document MRR@10", _rr(docs[:10], rel_docs))
+    n = max(len(questions), 1)
+    return {k: v / n for k, v in sums.items()}
+
+
+def _rr(ranked: Iterable[Any], relevant: set[Any]) -> float:
+    for i, item in enumerate(ranked, 1):
+        if item in relevant:
+            return 1.0 / i
+    return 0.0
+
+
+def table(rows: dict[str, dict[str, float]]) -> str:
+    names = list(next(iter(rows.values())))
+    width = max(len(n) for n in names)
+    out = [f"{'':{width}}  " + "  ".join(f"{r:>14}" for r in rows)]
+    for name in names:
+        out.append(f"{name:{width}}  " + "  ".join(f"{rows[r][name]:>14.3f}" for r in rows))
+    return "\n".join(out)
+
+
+def percentile(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else 0.0
+
+
+def evaluate(
+    index_dir: Path, questions: list[dict[str, Any]], baseline: bool = True
+) -> dict[str, Any]:
+    """Metrics of question search (and the baseline) over `questions`, per parity of query_id."""
+    systems: dict[str, Callable[[str], Any]] = {"question": question_rewriter}
+    if baseline:
+        systems["plain BM25"] = plain_rewriter
+    out: dict[str, Any] = {"questions": len(questions), "systems": {}}
+    for name, rewriter in systems.items():
+        svc = SearchService(index_dir, rewrite=rewriter)
+        try:
+            svc.search(SearchQuery(q=questions[0]["query"]))  # warm up (jieba, columns)
+            run = run_system(svc, questions)
+        finally:
+            svc.close()
+        split: dict[str, dict[str, float]] = {"all": metrics(questions, run)}
+        for parity in ("even", "odd"):
+            keep = [i for i, q in enumerate(questions) if q["query_id"] % 2 == (parity == "odd")]
+            sub = Run(
+                [run.articles[i] for i in keep],
+                [run.documents[i] for i in keep],
+                [run.latencies[i] for i in keep],
+            )
+            if keep:
+                split[parity] = metrics([questions[i] for i in keep], sub)
+        out["systems"][name] = {
+            "metrics": split,
+            "latency_ms": {
+                "p50": 1000 * statistics.median(run.latencies),
+                "p95": 1000 * percentile(run.latencies, 95),
+            },
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpora", type=Path, default=None, help="default: $REGSEARCH_CORPORA")
+    ap.add_argument("--index", type=Path, default=ROOT / "indexes" / "eval-lawrefbook")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the index even if cached")
+    ap.add_argument("--ids", choices=("all", "even", "odd"), default="all")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args(argv)
+    corpora = args.corpora or corpora_dir()
+    src = corpora / "lawrefbook"
+    qfile = corpora / "stard-train" / "queries.jsonl"
+    if not src.is_dir() or not qfile.is_file():
+        print(f"corpora not found at {corpora} (set REGSEARCH_CORPORA)", file=sys.stderr)
+        return 1
+    ensure_index(src, args.index, rebuild=args.rebuild)
+    questions = load_questions(qfile, args.ids, args.limit)
+    result = evaluate(args.index, questions, baseline=not args.no_baseline)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result['questions']} questions from {qfile}")
+    for split in ("all", "even", "odd"):
+        rows = {
+            name: sys_["metrics"][split]
+            for name, sys_ in result["systems"].items()
+            if split in sys_["metrics"]
+        }
+        if rows:
+            print(f"\n[{split} query_ids]")
+            print(table(rows))
+    print()
+    for name, sys_ in result["systems"].items():
+        lat = sys_["latency_ms"]
+        print(f"{name}: article search latency p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+# ruff: noqa: E501 - exact expected tables and messages are wider than 100 columns
+"""`regsearch cleanup` through CliRunner over an index of hand-written documents covering every
+kind (tests/data/cleanup/index: JSON Lines documents plus a 清理结论 worklist)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from regsearch.cli import main
+from regsearch.model import make_id
+
+INDEX_SRC = Path(__file__).resolve().parent / "data" / "cleanup" / "index"
+DAY = "2025-06-01"
+NOTICE = make_id("index", "清理结果.csv")  # the worklist's decision record
+NOTICE_TITLE = "贵州省人民政府办公厅关于公布规范性文件清理结果的通知"
+TOUR_EVIDENCE = (
+    "第5行：清理结论 宣布失效 《贵州省旅游市场管理办法》（黔府发〔2010〕8号）；理由：调整对象已消失"
+)
+CSV_HEADER = (
+    "类别,kind,id,标题,文号,发文机关,效力级别,地区,集合,时效状态,日期,依据,"
+    "关联文件标题,关联文件文号,关联文件ID,关联文件状态"
+)
+
+
+@pytest.fixture(scope="module")
+def cleanup_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from regsearch.index.writer import update_index
+    from regsearch.ingest import ingest_paths
+
+    result = ingest_paths([INDEX_SRC])
+    assert result.skips == []
+    path = tmp_path_factory.mktemp("cleanup-index")
+    update_index(path, result.documents)
+    return path
+
+
+@pytest.fixture()
+def run(runner, cleanup_index):
+    def invoke(*args: str):
+        return runner.invoke(main, ["cleanup", "--index", str(cleanup_index), *args])
+
+    return invoke
+
+
+def kinds_and_ids(stdout: str) -> list[tuple[str, str]]:
+    return [(row["kind"], row["id"]) for row in map(json.loads, stdout.splitlines())]
+
+
+def test_every_kind_and_the_summary(run) -> None:
+    res = run("--as-of", DAY, "--format", "jsonl")
+    assert res.exit_code == 0, res.output
+    assert kinds_and_ids(res.stdout) == [
+        ("superseded", "v2005"),
+        ("repealed", "old2001"),
+        ("expired", "temp2020"),
+        ("expired", "tour2010"),
+        ("expiring", "soon2022"),
+        ("not-yet-effective", "data2025"),
+        ("broken-basis", "rules2015"),
+        ("duplicates", "dup-a"),
+        ("duplicates", "dup-b"),
+    ]
+    assert res.stderr == (
+        "清理报告（截至 2025-06-01）：已被新版本取代 1，已废止 1，已失效 2，即将到期 1，"
+        "尚未施行 1，依据已失效 1，重复收录 2；共 9 条\n"
+    )
+
+
+def test_json_exactly(run) -> None:
+    res = run("--as-of", DAY, "--format", "json", "--kind", "superseded", "--kind", "expired")
+    assert res.exit_code == 0, res.output
+    common = {"region": "贵州省", "collection": "index", "target_status": None}
+    assert json.loads(res.stdout) == {
+        "as_of": DAY,
+        "kinds": ["superseded", "expired"],
+        "rows": [
+            {
+                "kind": "superseded",
+                "id": "v2005",
+                "title": "贵州省行政执法监督办法",
+                "doc_number": "贵州省人民政府令第80号",
+                "authority": "贵州省人民政府",
+                "level": "地方政府规章",
+                "status": "已修改",
+                "since": "2020-01-01",
+                "evidence": "同一文件的新版本《贵州省行政执法监督办法》（2020-01-01施行）",
+                "target_id": "v2019",
+                "target_title": "贵州省行政执法监督办法",
+                "target_doc_number": "贵州省人民政府令第190号",
+                **common,
+            },
+            {
+                "kind": "expired",
+                "id": "temp2020",
+                "title": "贵州省临时补助办法",
+                "doc_number": "黔府办发〔2019〕20号",
+                "authority": "贵州省人民政府办公厅",
+                "level": "规范性文件",
+                "status": "已失效",
+                "since": "2025-01-01",
+                "evidence": "有效期至2024-12-31",
+                "target_id": None,
+                "target_title": None,
+                "target_doc_number": None,
+                **common,
+            },
+            {
+                "kind": "expired",
+                "id": "tour2010",
+                "title": "贵州省旅游市场管理办法",
+                "doc_number": "黔府发〔2010〕8号",
+                "authority": "贵州省人民政府",
+                "level": "规范性文件",
+                "status": "已失效",
+                "since": "2025-03-01",
+                "evidence": TOUR_EVIDENCE,
+                "target_id": NOTICE,
+                "target_title": NOTICE_TITLE,
+                "target_doc_number": "黔府办发〔2025〕3号",
+                **common,
+            },
+        ],
+        "counts": {"superseded": 1, "expired": 2},
+        "groups": [],
+        "group_by": None,
+    }
+    # Non-ASCII is kept as is, not \u-escaped.
+    assert "贵州省临时补助办法" in res.stdout
+
+
+EXPECTED_CSV = (
+    CSV_HEADER + "\n"
+    "已废止,repealed,old2001,贵州省旧管理办法,黔府发〔2001〕2号,贵州省人民政府,规范性文件,贵州省,"
+    "index,已废止,2021-06-01,一、《贵州省旧管理办法》（黔府发〔2001〕2号）,"
+    "贵州省人民政府关于废止部分规范性文件的决定,黔府发〔2021〕5号,dec2021,\n"
+    "依据已失效,broken-basis,rules2015,贵州省旧管理办法实施细则,黔府办发〔2015〕9号,"
+    "贵州省人民政府办公厅,规范性文件,贵州省,index,现行有效,2021-06-01,"
+    "第一条 根据《贵州省旧管理办法》（黔府发〔2001〕2号），制定本细则。,"
+    "贵州省旧管理办法,黔府发〔2001〕2号,old2001,已废止\n"
+)
+
+
+def test_csv_exactly(run) -> None:
+    res = run("--as-of", DAY, "--format", "csv", "--kind", "repealed,broken-basis")
+    assert res.exit_code == 0, res.output
+    assert res.stdout == EXPECTED_CSV
+
+
+def test_csv_with_bom_to_a_file(run, tmp_path: Path) -> None:
+    out = tmp_path / "清理清单.csv"
+    res = run(
+        "--as-of", DAY, "--format", "csv", "--kind", "repealed,broken-basis", "--bom",
+        "--output", str(out),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ""
+    assert out.read_bytes() == b"\xef\xbb\xbf" + EXPECTED_CSV.encode("utf-8")
+    assert res.stderr.splitlines() == [
+        f"已写入 {out}（2 条）",
+        "清理报告（截至 2025-06-01）：已废止 1，依据已失效 1；共 2 条",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "kinds", "expected"),
+    [
+        ("2019-12-31", "superseded", []),
+        ("2020-01-01", "superseded", [("superseded", "v2005")]),
+        ("2021-05-31", "repealed,broken-basis", []),
+        ("2021-06-01", "repealed,broken-basis", [("repealed", "old2001"), ("broken-basis", "rules2015")]),
+        ("2025-02-28", "expired", [("expired", "temp2020")]),
+        ("2025-03-01", "expired", [("expired", "temp2020"), ("expired", "tour2010")]),
+        ("2025-06-30", "not-yet-effective", [("not-yet-effective", "data2025")]),
+        ("2025-07-01", "not-yet-effective", []),
+        ("2025-04-02", "expiring", []),  # 181 days before 2025-09-30
+        ("2025-04-03", "expiring", [("expiring", "soon2022")]),
+        ("2025-10-01", "expiring,expired", [("expired", "temp2020"), ("expired", "tour2010"), ("expired", "soon2022")]),
+    ],
+)  # fmt: skip
+def test_as_of_on_both_sides_of_each_change(run, as_of, kinds, expected) -> None:
+    res = run("--as-of", as_of, "--kind", kinds, "--format", "jsonl")
+    assert res.exit_code == 0, res.output
+    assert kinds_and_ids(res.stdout) == expected
+
+
+def test_within(run) -> None:
+    res = run("--as-of", "2025-04-02", "--kind", "expiring", "--within", "181", "--format", "jsonl")
+    assert kinds_and_ids(res.stdout) == [("expiring", "soon2022")]
+
+
+def test_check_exit_codes(run) -> None:
+    res = run("--as-of", DAY, "--kind", "expiring", "--check")
+    assert res.exit_code == 1
+    assert res.stderr.splitlines()[-1] == "--check：有 1 条需要清理，退出码 1。"
+    res = run("--as-of", "2025-01-01", "--kind", "expiring", "--check")
+    assert res.exit_code == 0
+    assert res.stdout == "没有需要清理的文件（截至 2025-01-01）。\n"
+    assert run("--as-of", DAY, "--kind", "expiring").exit_code == 0  # without --check
+
+
+def test_group_by_with_subtotals(run) -> None:
+    res = run("--as-of", DAY, "--kind", "superseded,repealed,expired", "--group-by", "authority")
+    assert res.exit_code == 0, res.output
+    assert res.stdout == (
+        "发文机关：贵州省人民政府（已被新版本取代 1，已废止 1，已失效 1；共 3 条）\n"
+        "类别            标题                    文号                    时效状态  日期        "
+        "依据                                      关联文件                                 ID\n"
+        "--------------  ----------------------  ----------------------  --------  ----------  "
+        "----------------------------------------  ---------------------------------------  --------\n"
+        "已被新版本取代  贵州省行政执法监督办法  贵州省人民政府令第80号  已修改    2020-01-01  "
+        "同一文件的新版本《贵州省行政执法监督办…   《贵州省行政执法监督办法》（贵州省人民…  v2005\n"
+        "已废止          贵州省旧管理办法        黔府发〔2001〕2号       已废止    2021-06-01  "
+        "一、《贵州省旧管理办法》（黔府发〔2001…   《贵州省人民政府关于废止部分规范性文件…  old2001\n"
+        "已失效          贵州省旅游市场管理办法  黔府发〔2010〕8号       已失效    2025-03-01  "
+        "第5行：清理结论 宣布失效 《贵州省旅游市…  《贵州省人民政府办公厅关于公布规范性文…  tour2010\n"
+        "\n"
+        "发文机关：贵州省人民政府办公厅（已失效 1；共 1 条）\n"
+        "类别    标题                文号                  时效状态  日期        依据                "
+        "关联文件  ID\n"
+        "------  ------------------  --------------------  --------  ----------  ------------------  "
+        "--------  --------\n"
+        "已失效  贵州省临时补助办法  黔府办发〔2019〕20号  已失效    2025-01-01  有效期至2024-12-31"
+        "            temp2020\n"
+    )
+    assert res.stderr.splitlines() == [
+        "清理报告（截至 2025-06-01）：已被新版本取代 1，已废止 1，已失效 2；共 4 条",
+        "  贵州省人民政府：已被新版本取代 1，已废止 1，已失效 1；共 3 条",
+        "  贵州省人民政府办公厅：已失效 1；共 1 条",
+    ]
+    res = run("--as-of", DAY, "--group-by", "region", "--format", "json")
+    groups = json.loads(res.stdout)["groups"]
+    assert [(g["value"], g["total"]) for g in groups] == [("贵州省", 8), ("贵阳市", 1)]
+    assert groups[1]["counts"]["not-yet-effective"] == 1
+
+
+def test_filters(run) -> None:
+    res = run("--as-of", DAY, "--authority", "贵阳市人民政府", "--format", "jsonl")
+    assert kinds_and_ids(res.stdout) == [("not-yet-effective", "data2025")]
+    res = run("--as-of", DAY, "--level", "地方政府规章", "--format", "jsonl")
+    assert kinds_and_ids(res.stdout) == [("superseded", "v2005"), ("not-yet-effective", "data2025")]
+    res = run("--as-of", DAY, "--collection", "web", "--format", "jsonl")
+    assert kinds_and_ids(res.stdout) == [("duplicates", "dup-b")]
+    res = run("--as-of", DAY, "--region", "贵阳市", "--region", "某市", "--format", "jsonl")
+    assert kinds_and_ids(res.stdout) == [("not-yet-effective", "data2025")]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--as-of", "2025-13-01"], 1, "查询有误: 日期格式应为 YYYY-MM-DD：2025-13-01（例如 2025-06-01）"),
+        (["--kind", "obsolete"], 1, "查询有误: 未知的清理类别：obsolete；可选：superseded, repealed, expired, expiring, not-yet-effective, broken-basis, duplicates"),
+        (["--group-by", "topic"], 1, "查询有误: 无法按 topic 分组；可选：authority, level, region, collection"),
+        (["--within", "-5"], 1, "查询有误: --within 必须是非负天数，而不是 -5"),
+        (["--bom"], 1, "错误: --bom 只适用于 --format csv。"),
+    ],
+)  # fmt: skip
+def test_bad_options_exit_1_with_a_message(run, args, code, message) -> None:
+    res = run(*args)
+    assert res.exit_code == code
+    assert res.stderr.strip() == message
+    assert res.stdout == ""
+
+
+def test_usage_errors_and_missing_index(runner, tmp_path: Path) -> None:
+    res = runner.invoke(main, ["cleanup", "--format", "xml"])
+    assert res.exit_code == 2
+    res = runner.invoke(main, ["cleanup", "--index", str(tmp_path / "none")])
+    assert res.exit_code == 1 and "regsearch ingest" in res.stderr
+    res = runner.invoke(main, ["cleanup", "--help"])
+    assert res.exit_code == 0
+    assert res.stdout.rstrip().splitlines()[-2:] == [
+        "  Example:",
+        "    regsearch cleanup --kind repealed --kind expiring --within 90 --group-by authority "
+        "--format csv --bom --output 清理清单.csv",
+    ]
+
+
+def test_show_lists_the_decision_event(runner, cleanup_index) -> None:
+    res = runner.invoke(
+        main, ["show", "tour2010", "--as-of", DAY, "--json", "--index", str(cleanup_index)]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["status"] == "已失效"
+    assert data["relations"] == [
+        {
+            "type": "expired_by",
+            "target_id": NOTICE,
+            "target_title": NOTICE_TITLE,
+            "target_doc_number": "黔府办发〔2025〕3号",
+            "evidence": TOUR_EVIDENCE,
+            "date": "2025-03-01",
+        }
+    ]
+    res = runner.invoke(main, ["show", "tour2010", "--index", str(cleanup_index)])
+    assert NOTICE_TITLE in res.stdout and "2025-03-01" in res.stdout
+
+
+def test_a_report_with_a_conclusion_column_is_a_worklist(run, tmp_path: Path) -> None:
+    """The cleanup team's round trip: export, fill in 清理结论, ingest it back."""
+    from regsearch.ingest import ingest_paths
+    from regsearch.status import compute_status
+
+    res = run("--as-of", DAY, "--kind", "expiring,broken-basis", "--format", "csv")
+    lines = res.stdout.splitlines()
+    filled = [
+        "标题,关于2025年第二批清理结果的决定",
+        "决定日期,2025-07-01",
+        lines[0] + ",清理结论",
+        lines[1] + ",废止",  # soon2022
+        lines[2] + ",修改",  # rules2015
+    ]
+    (tmp_path / "第二批.csv").write_text("\n".join(filled) + "\n", encoding="utf-8-sig")
+    docs = {d.id: d for d in ingest_paths([INDEX_SRC, tmp_path]).documents}
+    soon, rules = docs["soon2022"], docs["rules2015"]
+    assert [(r.type, r.target_title, r.date) for r in soon.relations[-1:]] == [
+        ("repealed_by", "关于2025年第二批清理结果的决定", "2025-07-01")
+    ]
+    assert compute_status(soon, "2025-06-30")[0].value == "现行有效"
+    assert compute_status(soon, "2025-07-01")[0].value == "已废止"
+    assert [r.type for r in rules.relations] == ["cites", "amended_by"]

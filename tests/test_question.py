@@ -1,0 +1,220 @@
+"""Question mode (issue 6): detection, rewriting, vocabulary, and fused ranking on a tiny index."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from regsearch.index.analyzer import query_terms
+from regsearch.index.writer import update_index
+from regsearch.model import Document, SearchQuery
+from regsearch.search.query import ParsedQuery
+from regsearch.search.question import (
+    find_colloquial,
+    is_question,
+    load_vocabulary,
+    parse_vocabulary,
+    rewrite,
+)
+from regsearch.search.question_rank import QuestionParsed, question_rewriter
+from regsearch.search.service import SearchService
+
+DATA = Path(__file__).resolve().parent / "data" / "question"
+
+
+# -- detection -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公司不给交社保怎么办",
+        "离婚后孩子的抚养费怎么算？",
+        "房东不退押金可以起诉吗",
+        "什么情况下用人单位可以解除劳动合同",
+        "借钱不还能否报警",
+        "Is it legal?",
+        "我在公司上班三年了，老板突然把我辞退了，一分钱补偿也没给",
+    ],
+)
+def test_questions_are_detected(text: str) -> None:
+    assert is_question(text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "中华人民共和国劳动合同法",
+        "劳动合同法实施条例",
+        "《民法典》",
+        "《民法典》第一千零七十九条",
+        "国办发〔2018〕71号",
+        "国发[2004]10号",
+        "国务院办公厅关于做好2019年元旦春节期间有关工作的通知",
+        "最高人民法院关于如何理解和适用刑法第一百五十条的批复",
+        '"经济补偿"',
+        "“解除劳动合同”怎么办",
+        "标题:劳动合同",
+        "全文：经济补偿 是否",
+        "劳动合同 经济补偿",
+        "社会保险 OR 工伤",
+        "劳动合同 -派遣",
+        "经济补偿",
+    ],
+)
+def test_precise_queries_are_not_questions(text: str) -> None:
+    assert is_question(text) is False
+
+
+# -- vocabulary ------------------------------------------------------------------
+
+
+def test_parse_vocabulary_merges_and_skips_bad_lines() -> None:
+    vocab = parse_vocabulary((DATA / "vocab.tsv").read_text("utf-8").splitlines())
+    assert vocab == {
+        "社保": ["社会保险"],
+        "老板": ["用人单位", "雇主"],
+        "欠钱不还": ["借款", "逾期"],
+    }
+
+
+def test_shipped_vocabulary_has_general_mappings() -> None:
+    vocab = load_vocabulary()
+    assert len(vocab) > 250
+    assert vocab["社保"] == ["社会保险"]
+    assert "解除劳动合同" in vocab["辞退"]
+    assert "解除劳动合同" in vocab["炒鱿鱼"]
+    assert vocab["老板"] == ["用人单位"]
+    assert vocab["房东"] == ["出租人"]
+    assert vocab["租客"] == ["承租人"]
+    assert "劳动报酬" in vocab["工资"]
+    assert "有期徒刑" in vocab["坐牢"]
+    assert all(terms for terms in vocab.values())
+    assert load_vocabulary() is vocab  # loaded once
+
+
+def test_colloquial_words_match_on_token_boundaries() -> None:
+    vocab = {"出租": ["出租人"], "欠钱不还": ["借款"], "告": ["起诉"]}
+    assert find_colloquial(["出租车", "司机"], vocab) == []
+    assert find_colloquial(["他", "欠钱", "不", "还"], vocab) == ["欠钱不还"]
+    assert find_colloquial(["公告"], vocab) == []
+    assert find_colloquial(["我", "要", "告", "他"], vocab) == ["告"]
+    assert find_colloquial(["房子", "出租"], vocab) == ["出租"]
+
+
+# -- rewriting -------------------------------------------------------------------
+
+
+def test_rewrite_drops_question_words_and_maps_colloquial_terms() -> None:
+    vocab = {"社保": ["社会保险"], "老板": ["用人单位"]}
+    rq = rewrite("请问老板不给我交社保怎么办？", query_terms, vocab)
+    assert [(t.text, t.weight, t.expansion) for t in rq.terms] == [
+        ("老板", 1.0, False),
+        ("交", 0.3, False),
+        ("社保", 1.0, False),
+        ("用人单位", 0.7, True),
+        ("社会保险", 0.7, True),
+    ]
+    assert rq.phrases == [("交", "社保")]
+
+
+def test_rewrite_adds_multiword_expansions_as_phrases() -> None:
+    vocab = {"辞退": ["解除劳动合同"]}
+    rq = rewrite("被辞退了", query_terms, vocab)
+    assert [t.text for t in rq.terms] == ["辞退", "解除", "劳动合同"]
+    assert rq.phrases == [("解除", "劳动合同")]
+    assert rq.term_weights() == {"辞退": 1.0, "解除": 0.7, "劳动合同": 0.7}
+
+
+def test_rewrite_adds_subwords_with_a_lower_weight() -> None:
+    rq = rewrite(
+        "能要精神损害赔偿吗",
+        query_terms,
+        {},
+        subwords=lambda w: ["损害", "赔偿"] if w == "损害赔偿" else [],
+    )
+    assert rq.term_weights() == {"精神": 1.0, "损害赔偿": 1.0, "损害": 0.5, "赔偿": 0.5}
+
+
+def test_rewriter_leaves_precise_queries_to_the_parser() -> None:
+    assert question_rewriter("中华人民共和国劳动合同法") is None
+    assert question_rewriter("国办发〔2018〕71号") is None
+    assert question_rewriter("怎么办？") is None  # nothing left to search for
+    parsed = question_rewriter("房东不退押金怎么办")
+    assert isinstance(parsed, QuestionParsed)
+    assert parsed.root is not None
+    assert ("出租人",) not in parsed.highlights()  # expansions are searched, not highlighted
+    assert ("房东",) in parsed.highlights()
+
+
+# -- ranking on a tiny index ---------------------------------------------------------
+
+
+def _documents() -> list[Document]:
+    raw = json.loads((DATA / "documents.json").read_text("utf-8"))
+    return [Document.from_dict(d) for d in raw]
+
+
+@pytest.fixture(scope="module")
+def question_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp("question-index")
+    docs = _documents()
+    update_index(index_dir, docs[:3], rebuild=True)
+    update_index(index_dir, docs)  # a second segment: fusion must work across segments
+    return index_dir
+
+
+@pytest.fixture()
+def service(question_index: Path):
+    svc = SearchService(question_index, rewrite=question_rewriter)
+    yield svc
+    svc.close()
+
+
+def _articles(svc: SearchService, q: str, as_of: str = "2024-01-01") -> list[tuple[str, str]]:
+    page = svc.search(SearchQuery(q=q, articles=True, per_page=20, as_of=as_of))
+    return [(h.doc_id or "", h.article or "") for h in page.results]
+
+
+def test_current_national_law_ranks_first_and_old_version_stays_findable(service) -> None:
+    hits = _articles(service, "老板把我辞退了，能要经济补偿吗？")
+    assert hits[0] == ("labor-2012", "第四十六条")
+    old = hits.index(("labor-2007", "第四十六条"))  # demoted, not filtered
+    local = hits.index(("local-labor", "第二十条"))
+    assert old > 0 and local > 0
+
+
+def test_demotion_of_old_versions_depends_on_the_day(question_index: Path) -> None:
+    # In 2010 the 2007 version was the one in force: it is not demoted then.
+    def rewriter_2010(text: str) -> QuestionParsed | None:
+        parsed = question_rewriter(text)
+        return dataclasses.replace(parsed, day="2010-01-01") if parsed else None
+
+    svc = SearchService(question_index, rewrite=rewriter_2010)
+    try:
+        hits = _articles(svc, "被辞退了有经济补偿吗", as_of="2010-01-01")
+    finally:
+        svc.close()
+    assert hits.index(("labor-2007", "第四十六条")) < hits.index(("labor-2012", "第四十六条"))
+
+
+def test_colloquial_question_finds_the_legal_wording(service) -> None:
+    hits = _articles(service, "房东说我没按时交房租，能直接赶我走吗？")
+    assert hits[0] == ("lease", "第七百二十二条")
+
+
+def test_document_level_question_search(service) -> None:
+    page = service.search(SearchQuery(q="工资被拖欠了怎么办", as_of="2024-01-01"))
+    assert [h.id for h in page.results][:1] == ["labor-2012"]
+    assert page.results[0].articles[0].number == "第三十条"
+
+
+def test_precise_queries_keep_the_parser(service) -> None:
+    assert type(service.parse("劳动合同 经济补偿")) is ParsedQuery
+    page = service.search(SearchQuery(q="劳动合同 租金", as_of="2024-01-01"))
+    assert page.total == 0  # all words must still match outside question mode

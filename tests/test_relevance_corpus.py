@@ -1,0 +1,46 @@
+"""Question search relevance on real questions (stard-train): a floor that catches regressions.
+
+Runs a fixed subset (the first 100 questions of the file) through the same
+`SearchService.search` path as the CLI, over an index of `lawrefbook/` that
+`scripts/eval_relevance.py` builds once and caches under `indexes/eval-lawrefbook`.
+The floors sit a margin below the figures measured on this subset (see the report
+of `scripts/eval_relevance.py --limit 100`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+N_QUESTIONS = 100
+ARTICLE_R10_FLOOR = 0.40
+DOCUMENT_R10_FLOOR = 0.72
+MARGIN_OVER_BASELINE = 0.03
+
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location(
+        "eval_relevance", ROOT / "scripts" / "eval_relevance.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.corpus
+def test_question_search_recall_on_stard_subset(corpora_dir: Path) -> None:
+    ev = _eval_module()
+    index_dir = ROOT / "indexes" / "eval-lawrefbook"
+    ev.ensure_index(corpora_dir / "lawrefbook", index_dir)
+    questions = ev.load_questions(corpora_dir / "stard-train" / "queries.jsonl", "all", N_QUESTIONS)
+    assert len(questions) == N_QUESTIONS
+    result = ev.evaluate(index_dir, questions, baseline=True)
+    ours = result["systems"]["question"]["metrics"]["all"]
+    plain = result["systems"]["plain BM25"]["metrics"]["all"]
+    assert ours["article R@10"] >= ARTICLE_R10_FLOOR
+    assert ours["document R@10"] >= DOCUMENT_R10_FLOOR
+    assert ours["article R@10"] >= plain["article R@10"] + MARGIN_OVER_BASELINE
