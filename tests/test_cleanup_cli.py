@@ -322,3 +322,33 @@ def test_a_report_with_a_conclusion_column_is_a_worklist(run, tmp_path: Path) ->
     assert compute_status(soon, "2025-06-30")[0].value == "现行有效"
     assert compute_status(soon, "2025-07-01")[0].value == "已废止"
     assert [r.type for r in rules.relations] == ["cites", "amended_by"]
+
+
+def test_ingesting_a_worklist_into_an_existing_index(runner, tmp_path: Path) -> None:
+    """Ingesting 清理结果.csv later on (what `regsearch ingest` does): the stored targets are
+    re-linked and rewritten, so the report over the index shows the decision."""
+    from regsearch.index.writer import update_index
+    from regsearch.ingest import ingest_paths
+
+    index = tmp_path / "index"
+    update_index(index, ingest_paths([INDEX_SRC / "docs.jsonl"]).documents)
+    args = ["cleanup", "--index", str(index), "--as-of", DAY, "--kind", "expired"]
+    assert kinds_and_ids(runner.invoke(main, [*args, "--format", "jsonl"]).stdout) == [
+        ("expired", "temp2020")
+    ]
+    report = update_index(index, ingest_paths([INDEX_SRC / "清理结果.csv"]).documents)
+    assert report.counts() == {
+        "added": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "removed": 0,
+        "relinked": 2,  # the two targets: 宣布失效 and 继续有效
+    }
+    res = runner.invoke(main, [*args, "--format", "jsonl"])
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [(r["id"], r["since"], r["target_title"], r["evidence"]) for r in rows] == [
+        ("temp2020", "2025-01-01", None, "有效期至2024-12-31"),
+        ("tour2010", "2025-03-01", NOTICE_TITLE, TOUR_EVIDENCE),
+    ]
+    before = ["cleanup", "--index", str(index), "--as-of", "2025-02-28", "--kind", "expired"]
+    assert "贵州省旅游市场管理办法" not in runner.invoke(main, before).stdout

@@ -242,3 +242,38 @@ def test_corpus_expired_rows_are_listed_and_nothing_in_force_is(corpora_dir: Pat
     statuses = {d.id: d.status for d in docs}
     assert all(statuses[r.id] in ("已修改", "已废止") for r in report.rows)
     assert len(report.rows) == report.counts["superseded"] + report.counts["repealed"]
+
+
+def test_duplicates_ignore_formatting_and_versions() -> None:
+    """Markdown marks, punctuation width, a table of contents or the title repeated above the
+    articles are not a different text; two versions keeping the original 文号 are not copies."""
+    md = make(
+        "md",
+        "某某条例",
+        doc_number="国务院令第100号",
+        publish_date="2010-01-01",
+        body="# 某某条例\n目录\n第一章 总则\n## 第一章 总则\n第一条 为了规范管理，制定本条例。",
+    )
+    web = make(
+        "web",
+        "某某条例",
+        doc_number="国务院令第100号",
+        publish_date="2010-01-01",
+        collection="web",
+        body="第一章　总则\n第一条　为了规范管理,制定本条例.",
+    )
+    old = make(
+        "old",
+        "某某条例",
+        doc_number="国务院令第100号",
+        publish_date="2005-01-01",
+        body="第一条 为了管理，制定本条例。",
+    )
+    for new in (md, web):  # linking chains both copies of the new version to the old one
+        old.relations.append(link("superseded_by", new, "2010-01-01"))
+        new.relations.append(link("supersedes", old, "2010-01-01"))
+    report = build_report([md, web, old], CleanupQuery(as_of=DAY, kinds=["duplicates"]))
+    assert report.rows == []
+    web.body += "\n第二条 新增的一条。"
+    report = build_report([md, web, old], CleanupQuery(as_of=DAY, kinds=["duplicates"]))
+    assert [(r.id, r.target_id) for r in report.rows] == [("md", "web"), ("web", "md")]

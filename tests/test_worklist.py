@@ -193,7 +193,9 @@ def test_detect_and_reject(tmp_path: Path) -> None:
     assert detect_format(plain) is None
     assert detect_format(MAIN) == detect_format(BOM) == "worklist"
     tab = tmp_path / "tab.csv"  # Excel's "Unicode text": UTF-16 with tabs
-    tab.write_bytes("标题\t清理结论\n贵州省城市绿化管理办法\t废止\n".encode("utf-16"))
+    tab.write_bytes(
+        "标题\t清理结论（废止/继续有效）\n贵州省城市绿化管理办法\t废止\n".encode("utf-16")
+    )
     assert detect_format(tab) == "worklist"
     (decision,) = read_worklist(tab, tmp_path, "c")
     assert isinstance(decision, Document)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -21,10 +23,16 @@ index_option = click.option(
 )
 
 
-def _service(index_dir: str | None):  # noqa: ANN202 - core type
+@contextlib.contextmanager
+def _service(index_dir: str | None) -> Iterator[Any]:
+    """The search service for one command, closed afterwards (it holds segment files open)."""
     from regsearch.search.service import SearchService
 
-    return SearchService(index_dir)
+    svc = SearchService(index_dir)
+    try:
+        yield svc
+    finally:
+        svc.close()
 
 
 def _strip_marks(s: str) -> str:
@@ -167,7 +175,8 @@ def search(
         per_page=limit,
         articles=articles,
     )
-    result = _service(index_dir).search(sq)
+    with _service(index_dir) as svc:
+        result = svc.search(sq)
     data = page_to_dict(result, articles)
     if as_json:
         write_out(to_json(data))
@@ -226,7 +235,8 @@ def show(
     """
     from regsearch.index.analyzer import query_terms
 
-    doc = _service(index_dir).get(id_or_doc_number, as_of=as_of)
+    with _service(index_dir) as svc:
+        doc = svc.get(id_or_doc_number, as_of=as_of)
     arts = doc.articles
     if article:
         wanted = query_terms(article)
@@ -277,7 +287,8 @@ def stats(as_json: bool, index_dir: str | None) -> None:
     Example:
       regsearch stats --json
     """
-    data = _service(index_dir).stats()
+    with _service(index_dir) as svc:
+        data = svc.stats()
     if as_json:
         write_out(to_json(data))
         return

@@ -21,9 +21,10 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh.query import Term
-from whoosh.writing import NO_MERGE, SegmentWriter
+from whoosh.writing import NO_MERGE
 
 from regsearch.index import store
+from regsearch.index.fastwrite import fast_writer
 from regsearch.index.records import records_for, unpack_document
 from regsearch.index.schema import SCHEMA_VERSION, make_schema
 from regsearch.index.segment import get_segmenter
@@ -34,8 +35,6 @@ Progress = Callable[[int, int], None]
 # Below this many documents worker processes cost more than they save.
 POOL_THRESHOLD = 40
 MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
-# Postings a writer keeps in memory before spilling sorted runs to disk (slow merges).
-WORKER_LIMIT_MB = 1024
 
 
 @dataclass
@@ -98,7 +97,7 @@ def _balanced(docs: list[Document], parts: int) -> list[list[Document]]:
 def _worker(ix: Any, docs: list[Document], queue: Any, parent: int) -> None:
     """Child process: analyze `docs` and write them to a segment of its own."""
     try:
-        writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+        writer = fast_writer(ix, _lk=False, compound=False)
         for i, doc in enumerate(docs, 1):
             if os.getppid() != parent:  # the parent was killed: stop, leave nothing behind
                 os._exit(1)
@@ -158,7 +157,7 @@ def _write(
     ix: Any, delete: list[str], docs: list[Document], rebuild: bool, progress: Progress | None
 ) -> None:
     """Delete, add and commit in one whoosh transaction (single writer, parallel analysis)."""
-    writer = SegmentWriter(ix, limitmb=WORKER_LIMIT_MB)
+    writer = fast_writer(ix, compound=False)
     try:
         for doc_id in delete:
             writer.delete_by_term("doc_id", doc_id)

@@ -87,6 +87,12 @@ def _key(cell: str) -> str:
     return re.sub(r"[\s\ufeff*：:]", "", cell).lower()
 
 
+def _role(cell: str) -> str | None:
+    """A header cell's role; 清理结论（继续有效/废止/…） is the conclusion column too."""
+    key = _key(cell)
+    return COLUMNS.get(key) or ("conclusion" if key.startswith(CONCLUSION_HEADER) else None)
+
+
 def has_conclusion_column(head: bytes) -> bool:
     """Whether the first bytes of a .csv file carry a 清理结论 header (UTF-8/16 or GB18030)."""
     encodings = ("utf-16",) if head.startswith((b"\xff\xfe", b"\xfe\xff")) else ()
@@ -237,7 +243,7 @@ def read_worklist(path: Path, base: Path, collection: str) -> Iterator[Document 
         return
     table = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
     header_at = next(
-        (i for i, cells in enumerate(table) if any(_key(c) == CONCLUSION_HEADER for c in cells)),
+        (i for i, cells in enumerate(table) if any(_role(c) == "conclusion" for c in cells)),
         None,
     )
     if header_at is None:
@@ -248,7 +254,7 @@ def read_worklist(path: Path, base: Path, collection: str) -> Iterator[Document 
         _read_preamble(cells, pre, warnings)
     roles: dict[int, str] = {}
     for i, cell in enumerate(table[header_at]):
-        role = COLUMNS.get(_key(cell))
+        role = _role(cell)
         if role and role not in roles.values():
             roles[i] = role
     if not {"id", "title", "number"} & set(roles.values()):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from regsearch.index.analyzer import is_single_han, normalize
+
 WINDOW = 110  # characters per passage
 PASSAGES = 2
 
@@ -34,12 +36,34 @@ def term_offsets(
     return []
 
 
+def char_offsets(text: str, char: str) -> list[tuple[int, int, int]]:
+    """(0, start, end) of every occurrence of one character in `text` (normalized)."""
+    norm = normalize(text)
+    out = []
+    i = norm.find(char)
+    while i >= 0:
+        out.append((0, i, i + 1))
+        i = norm.find(char, i + 1)
+    return out
+
+
 def match_spans(
-    reader: Any, docnum: int, highlights: list[tuple[str, ...]], cache: dict[str, Any]
+    reader: Any,
+    docnum: int,
+    highlights: list[tuple[str, ...]],
+    cache: dict[str, Any],
+    text: str | None = None,
 ) -> list[tuple[int, int]]:
-    """Character spans where a highlight term (or a whole phrase) occurs."""
+    """Character spans where a highlight term (or a whole phrase) occurs.
+
+    A lone Chinese character is found in `text` itself: bodies index characters
+    inside words without positions (the `chars` field), so postings cannot place it.
+    """
     spans: list[tuple[int, int]] = []
     for seq in highlights:
+        if text is not None and len(seq) == 1 and is_single_han(seq[0]):
+            spans.extend((s, e) for _p, s, e in char_offsets(text, seq[0]))
+            continue
         occ = [term_offsets(reader, docnum, t, cache) for t in seq]
         if not all(occ):
             continue

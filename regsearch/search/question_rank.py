@@ -74,7 +74,7 @@ class QuestionParsed(ParsedQuery):
 
     question: QuestionQuery = field(default_factory=lambda: QuestionQuery(original=""))
     local: bool = False  # the question names a place: no demotion of local rules
-    day: str = ""
+    day: str = ""  # the day versions are judged current on (default: the search's or today)
 
     def term_query(self, fields: tuple[str, ...]) -> Any:
         """The weighted OR of the question's terms and phrases over `fields`."""
@@ -98,7 +98,9 @@ class QuestionParsed(ParsedQuery):
         core = self.term_query(search_fields)
         if core is None:
             return None
-        return FusedQuery(core, day=self.day or today(), local=self.local)
+        # The service may set `as_of` (the status day of the search) on the parsed query.
+        day = self.day or getattr(self, "as_of", None) or today()
+        return FusedQuery(core, day=day, local=self.local)
 
     def highlights(self) -> list[tuple[str, ...]]:
         terms = [(t.text,) for t in self.question.terms if not t.expansion]

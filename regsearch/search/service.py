@@ -95,9 +95,19 @@ class SearchService:
                 old.close()
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
+        """Release the index files; the next call opens the index again."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
             self._searcher = None
+            self._gen = None
+            self._columns = {}
+
+    def __enter__(self) -> SearchService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def searcher(self) -> Any:
@@ -194,7 +204,7 @@ class SearchService:
         snippets: dict[int, str] = {}
         for hit in sorted(page, key=lambda h: h.docnum):
             text = unpack_text(hit.fields().get("text_z"))
-            spans = highlight.match_spans(reader, hit.docnum, highlights, cache)
+            spans = highlight.match_spans(reader, hit.docnum, highlights, cache, text)
             snippets[hit.docnum] = highlight.render(text, spans)
         out = []
         for hit in page:
@@ -253,8 +263,9 @@ class SearchService:
         cache: dict[str, Any] = {}
         snips = {}
         for r in chosen:
-            spans = highlight.match_spans(reader, r.docnum, highlights, cache)
-            snips[r.docnum] = highlight.render(unpack_text(r.get("text_z")), spans)
+            text = unpack_text(r.get("text_z"))
+            spans = highlight.match_spans(reader, r.docnum, highlights, cache, text)
+            snips[r.docnum] = highlight.render(text, spans)
         for h in hits:
             h.articles = [
                 ArticleHit(number=r["article"], snippet=snips[r.docnum]) for r in best.get(h.id, [])

@@ -1,0 +1,233 @@
+"""The index: atomic and locked updates (crash test), incremental runs, schema versions,
+the status filter against `status_at`, and the fast writer against whoosh's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from whoosh.filedb.filestore import RamStorage
+from whoosh.writing import SegmentWriter
+
+from regsearch.errors import IndexBusy, IndexMissing
+from regsearch.index import store
+from regsearch.index.fastwrite import fast_writer
+from regsearch.index.records import records_for, stored_dates
+from regsearch.index.schema import make_schema
+from regsearch.index.statusq import STATUS_VALUES, status_query
+from regsearch.index.writer import update_index
+from regsearch.model import SearchQuery
+from regsearch.search.service import SearchService
+from regsearch.status import dates_of, status_at
+
+DOCS = Path(__file__).resolve().parent / "data" / "search" / "docs.jsonl"
+
+
+def hits(svc: SearchService, q: str) -> list[str]:
+    return [h.id for h in svc.search(SearchQuery(q=q, per_page=50)).results]
+
+
+def big_update_script(index_dir: Path, marker: Path, copies: int) -> str:
+    """A child process that indexes `copies` large documents, touching `marker` midway."""
+    return textwrap.dedent(
+        f"""
+        import json, sys
+        from dataclasses import replace
+        from regsearch.model import Document
+        from regsearch.index.writer import update_index
+        lines = open({str(DOCS)!r}, encoding="utf-8").read().splitlines()
+        base = [Document.from_dict(json.loads(x)) for x in lines if x.strip()]
+        docs = list(base)
+        for i in range({copies}):
+            d = base[i % len(base)]
+            docs.append(replace(d, id=f"copy{{i}}", source=f"copy{{i}}.md",
+                                body=(d.body + "\\n") * 300, articles=[], content_hash=f"c{{i}}"))
+        def progress(done, total):
+            if done >= 16:
+                open({str(marker)!r}, "w").close()
+        update_index({str(index_dir)!r}, docs, progress=progress)
+        print("finished")
+        """
+    )
+
+
+def start_update(
+    tmp_path: Path, index_dir: Path, copies: int = 400
+) -> tuple[subprocess.Popen, Path]:
+    marker = tmp_path / "midway"
+    script = tmp_path / "update.py"
+    script.write_text(big_update_script(index_dir, marker, copies), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not marker.exists():
+        assert proc.poll() is None, "the update ended before reaching midway"
+        assert time.time() < deadline
+        time.sleep(0.05)
+    return proc, marker
+
+
+@pytest.fixture
+def small_index(tmp_path, fixture_docs) -> Path:
+    path = tmp_path / "ix"
+    update_index(path, fixture_docs)
+    return path
+
+
+def test_killed_update_leaves_the_old_index_answering(tmp_path, small_index):
+    with SearchService(small_index) as svc:
+        before = hits(svc, "劳动合同")
+    gen_before = store.current_generation(small_index)
+    proc, _marker = start_update(tmp_path, small_index)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    assert store.current_generation(small_index) == gen_before
+    with SearchService(small_index) as svc:
+        assert hits(svc, "劳动合同") == before
+        assert svc.stats()["documents"] == 12
+    # The lock died with the writer (its workers notice and exit): a new update runs.
+    deadline = time.time() + 30
+    while True:
+        try:
+            report = update_index(small_index, [])
+            break
+        except IndexBusy:
+            assert time.time() < deadline
+            time.sleep(0.2)
+    assert report.generation == gen_before.name
+
+
+def test_searches_keep_working_during_an_update_and_a_second_writer_is_busy(
+    tmp_path, small_index, fixture_docs
+):
+    with SearchService(small_index) as svc:
+        before = hits(svc, "劳动合同")
+        proc, _marker = start_update(tmp_path, small_index, copies=200)
+        assert hits(svc, "劳动合同") == before
+        svc.refresh()  # the old generation is still the current one
+        assert hits(svc, "国办函〔2018〕71号")[0] == "wangtong"
+        with pytest.raises(IndexBusy, match="另一个进程正在写入索引"):
+            update_index(small_index, fixture_docs)
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and "finished" in out
+        svc.refresh()  # picks up the new generation
+        assert svc.stats()["documents"] == 12 + 200
+        assert "copy0" in hits(svc, "一网通查")
+
+
+def test_schema_version_mismatch_says_how_to_rebuild(small_index):
+    gen = store.current_generation(small_index)
+    meta = json.loads((gen / store.META).read_text(encoding="utf-8"))
+    meta["schema_version"] = 0
+    (gen / store.META).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(IndexMissing) as err:
+        SearchService(small_index).search(SearchQuery(q="劳动"))
+    assert f"regsearch ingest --rebuild --index {small_index}" in str(err.value)
+    # Updating an index of another version rebuilds it.
+    with pytest.raises(IndexMissing):
+        store.open_current(small_index)
+
+
+def test_missing_index_says_how_to_build(tmp_path):
+    with pytest.raises(IndexMissing, match="regsearch ingest --index"):
+        SearchService(tmp_path / "none").search(SearchQuery(q="劳动"))
+
+
+def test_incremental_update_skips_replaces_and_prunes(small_index, fixture_docs):
+    again = update_index(small_index, fixture_docs)
+    assert again.counts() == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 12,
+        "removed": 0,
+        "relinked": 0,
+    }
+    changed = [
+        replace(d, body=d.body + "新增内容：智慧监管。", content_hash="new")
+        if d.id == "qianfu"
+        else d
+        for d in fixture_docs
+        if d.id != "forty"
+    ]
+    report = update_index(small_index, changed, prune=True)
+    assert (report.updated, report.removed) == (["qianfu"], ["forty"])
+    assert len(report.unchanged) == 10
+    with SearchService(small_index) as svc:
+        assert hits(svc, "智慧监管") == ["qianfu"]
+        assert hits(svc, "40号") == []
+        assert svc.stats()["documents"] == 11
+    # Without --prune a vanished document stays.
+    update_index(small_index, fixture_docs)
+    report = update_index(small_index, [d for d in fixture_docs if d.id != "paren"])
+    assert report.removed == []
+    with SearchService(small_index) as svc:
+        assert svc.stats()["documents"] == 12
+
+
+AS_OF = [
+    "1990-01-01",
+    "2018-10-27",
+    "2019-12-31",
+    "2020-06-30",
+    "2020-07-01",
+    "2021-01-01",
+    "2030-01-01",
+]
+
+
+def test_status_query_agrees_with_status_at(service, fixture_docs):
+    searcher = service.searcher
+    ids_of = {}
+    for status in STATUS_VALUES:
+        for day in AS_OF:
+            found = searcher.docs_for_query(status_query(status, day))
+            ids_of[status, day] = {
+                searcher.stored_fields(n)["id"]
+                for n in found
+                if searcher.stored_fields(n)["kind"] == "doc"
+            }
+    for doc in fixture_docs:
+        for day in AS_OF:
+            expected = status_at(dates_of(doc), day)[0].value
+            holding = [s for s in STATUS_VALUES if doc.id in ids_of[s, day]]
+            assert holding == [expected], (doc.id, day)
+            stored = searcher.stored_fields(searcher.document_number(id=doc.id))
+            assert status_at(stored_dates(stored), day)[0].value == expected
+    # The fixtures reach these statuses on some day (部分失效 has no fixture yet).
+    assert {s for (s, _d), v in ids_of.items() if v} == set(STATUS_VALUES) - {"部分失效"}
+
+
+def test_fast_writer_writes_what_whoosh_writes(fixture_docs):
+    records = [r for d in fixture_docs for r in records_for(d)]
+    indexes = []
+    for make in (lambda ix: SegmentWriter(ix), lambda ix: fast_writer(ix)):
+        ix = RamStorage().create_index(make_schema())
+        writer = make(ix)
+        for rec in records:
+            writer.add_document(**rec)
+        writer.commit()
+        indexes.append(ix)
+    dumps = []
+    for ix in indexes:
+        with ix.searcher() as s:
+            r = s.reader()
+            postings = {}
+            for fieldname, text in r.all_terms():
+                m = r.postings(fieldname, text)
+                items = []
+                while m.is_active():
+                    items.append((m.id(), m.weight(), m.value()))
+                    m.next()
+                postings[fieldname, text] = items
+            lengths = [[r.doc_field_length(n, "body") for n in range(r.doc_count_all())]]
+            dumps.append((postings, lengths))
+    assert len(dumps[0][0]) > 500
+    assert dumps[0] == dumps[1]
