@@ -54,3 +54,43 @@ def test_show_and_stats(runner, index_dir):
     assert res.exit_code == 0 and "第三条 用人单位解除劳动合同" in res.output
     res = runner.invoke(main, ["stats", "--json", "--index", str(index_dir)])
     assert json.loads(res.output)["documents"] == 12
+
+
+def test_ingest_summary_incremental_prune_and_failures(runner, tmp_path, data_dir):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "docs.jsonl").write_text(
+        (data_dir / "search" / "docs.jsonl").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (src / "parking.md").write_text(
+        "# 某市停车管理办法\n\n第一条 为了规范停车管理，制定本办法。\n", encoding="utf-8"
+    )
+    index = str(tmp_path / "ix")
+    res = runner.invoke(main, ["ingest", str(src), "--index", index])
+    assert res.exit_code == 0, res.output
+    assert "文档 新增 13，更新 0，未变 0，删除 0" in res.output
+    assert "失败 0 个" in res.output
+    res = runner.invoke(main, ["search", "停车管理", "--json", "--index", index])
+    assert json.loads(res.output)["results"][0]["source"] == "parking.md"
+
+    (src / "parking.md").unlink()
+    (src / "bad.jsonl").write_text('{"id": broken\n', encoding="utf-8")
+    res = runner.invoke(main, ["ingest", str(src), "--prune", "--index", index])
+    assert res.exit_code == 1
+    assert "文档 新增 0，更新 0，未变 12，删除 1" in res.output
+    assert "失败 bad.jsonl:1: 第1行不是有效的JSON" in res.output
+    res = runner.invoke(main, ["search", "停车管理", "--json", "--index", index])
+    assert json.loads(res.output)["total"] == 0
+
+
+def test_help_does_not_import_the_engine():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from regsearch.cli import main\n"
+        "try:\n    main(['search', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('whoosh', 'jieba', 'rjieba', 'lxml') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -54,7 +54,9 @@ def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def service(web_index: Path):  # type: ignore[no-untyped-def]
     from regsearch.search.service import SearchService
 
-    return SearchService(web_index)
+    svc = SearchService(web_index)
+    yield svc
+    svc.close()
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +83,8 @@ def test_home_has_search_box_examples_and_counts(client) -> None:  # type: ignor
     assert re.search(r'<input id="q" type="search" name="q" autofocus', page)
     assert "收录 12 件文件" in page
     assert (
-        '<a href="/search?status=%E5%B7%B2%E4%BF%AE%E6%94%B9">已修改</a> <span class="count">1</span>'
-        in page
+        '<a href="/search?status=%E5%B7%B2%E4%BF%AE%E6%94%B9">已修改</a> '
+        '<span class="count">1</span>' in page
     )
     assert "/search?q=%E5%9B%BD%E5%8A%9E%E5%87%BD%E3%80%942018%E3%80%9571%E5%8F%B7" in page
     assert '<script src="/static/app.js" defer></script>' in page
@@ -134,8 +136,8 @@ def test_pagination_keeps_every_filter(client) -> None:  # type: ignore[no-untyp
     q, s = quote("行政执法"), quote("现行有效")
     page = html(client.get(f"/search?q={q}&status={s}&limit=2&as_of=2024-01-01"))
     assert (
-        f'href="/search?q={q}&amp;status={s}&amp;as_of=2024-01-01&amp;limit=2&amp;page=2" rel="next"'
-        in page
+        f'href="/search?q={q}&amp;status={s}&amp;as_of=2024-01-01&amp;limit=2&amp;page=2" '
+        'rel="next"' in page
     )
     second = html(client.get(f"/search?q={q}&status={s}&limit=2&as_of=2024-01-01&page=2"))
     assert '<span aria-current="page">2</span>' in second
@@ -156,13 +158,22 @@ def test_no_results_names_the_word_that_removed_everything(client) -> None:  # t
     assert f'去掉关键词“量子纠缠”：<a href="/search?q={quote("法制审核")}">2 条结果</a>' in page
 
 
+def test_no_results_for_a_doc_number_offers_the_closest_documents(client) -> None:  # type: ignore[no-untyped-def]
+    page = html(client.get("/search?q=" + quote("黔府发〔2019〕6号")))
+    assert "共 <strong>0</strong> 条结果" in page
+    assert "<h3>相近的文件</h3>" in page
+    closest = re.search(r'<ul class="suggestions">\s*<li><a href="([^"]+)">([^<]+)</a>', page)
+    assert closest is not None
+    assert closest.groups() == ("/doc/wf-repealer", "贵州省人民政府关于废止部分规范性文件的决定")
+
+
 def test_document_page_status_card_versions_and_successor(client) -> None:  # type: ignore[no-untyped-def]
     page = html(client.get("/doc/wf-old"))
     assert '<h1 id="doc-title">贵州省行政执法监督办法</h1>' in page
     assert '<span class="badge status-amended">已修改</span>' in page
     assert (
-        '<li>已修改 — <a href="/doc/wf-new">被《贵州省行政执法监督办法》 贵州省人民政府令第179号取代 2018-02-01</a></li>'
-        in page
+        '<li>已修改 — <a href="/doc/wf-new">'
+        "被《贵州省行政执法监督办法》 贵州省人民政府令第179号取代 2018-02-01</a></li>" in page
     )
     assert '<a href="/doc/wf-new">2017-12-13 版</a>' in page
     assert "2005-04-20 版（本页）" in page
@@ -171,7 +182,8 @@ def test_document_page_status_card_versions_and_successor(client) -> None:  # ty
 def test_document_page_repealed_expired_future_and_broken_basis(client) -> None:  # type: ignore[no-untyped-def]
     rep = html(client.get("/doc/wf-rep"))
     assert (
-        '<li>已废止 — <a href="/doc/wf-repealer">依据 《贵州省人民政府关于废止部分规范性文件的决定》 '
+        '<li>已废止 — <a href="/doc/wf-repealer">'
+        "依据 《贵州省人民政府关于废止部分规范性文件的决定》 "
         "黔府发〔2019〕5号 废止 2019-03-01</a></li>" in rep
     )
     assert "<li>已失效 — 有效期至 2020-12-31</li>" in html(client.get("/doc/wf-exp"))
@@ -212,10 +224,23 @@ def test_script_title_and_query_show_as_text(client) -> None:  # type: ignore[no
         in hits
     )
     assert "<script>alert" not in hits
-    evil = html(client.get("/search?q=" + quote('"><script>alert(3)</script>')))
-    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in evil
+    evil = html(client.get("/search?q=" + quote("<script>alert(3)</script>")))
+    assert 'value="&lt;script&gt;alert(3)&lt;/script&gt;"' in evil
+    assert "“&lt;script&gt;alert(3)&lt;/script&gt;”：共 <strong>0</strong> 条结果" in evil
     assert "<script>alert(3)" not in evil
     assert not INLINE_SCRIPT.search(evil)
+
+
+def test_malformed_query_is_400_shown_in_the_form(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get("/search?q=" + quote('"><script>alert(4)</script>'))
+    assert r.status_code == 400
+    page = html(r)
+    assert 'value="&#34;&gt;&lt;script&gt;alert(4)&lt;/script&gt;"' in page
+    assert '<section class="query-error" role="alert"' in page
+    assert "<script>alert(4)" not in page
+    api = client.get("/api/search?q=" + quote('"unbalanced'))
+    assert api.status_code == 400
+    assert api.get_json()["error"]["code"] == "bad_query"
 
 
 def test_json_keeps_the_title_as_data(client) -> None:  # type: ignore[no-untyped-def]
@@ -275,8 +300,12 @@ def test_api_stats_and_healthz(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_static_assets_are_served(client) -> None:  # type: ignore[no-untyped-def]
-    assert client.get("/static/style.css").status_code == 200
-    assert client.get("/static/app.js").status_code == 200
+    for path, mimetype in (
+        ("/static/style.css", "text/css"),
+        ("/static/app.js", "text/javascript"),
+    ):
+        with client.get(path) as r:  # closes the file Flask streams
+            assert (r.status_code, r.mimetype) == (200, mimetype)
 
 
 # --- errors and bounds -------------------------------------------------------

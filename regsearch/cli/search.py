@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -51,9 +53,7 @@ class _Bar:
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(
-                length=max(total, 1), label=self.label, file=click.get_text_stream("stderr")
-            )
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.length = max(total, 1)
         self.bar.update(done - self.done)
@@ -63,6 +63,12 @@ class _Bar:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+
+def _collection_of(path: str) -> str:
+    """The default collection of a path given to ingest (as `ingest_paths` names it)."""
+    p = Path(path).resolve()
+    return p.name if p.is_dir() else p.parent.name
 
 
 @main.command()
@@ -96,7 +102,13 @@ def ingest(
     indexing = _Bar("建立索引")
     try:
         report = update_index(
-            target, result.documents, prune=prune, rebuild=rebuild, progress=indexing
+            target,
+            result.documents,
+            prune=prune,
+            rebuild=rebuild,
+            progress=indexing,
+            collections=[collection] if collection else [_collection_of(p) for p in src],
+            keep_sources=[s.source.split(":", 1)[0] for s in result.failed],
         )
     finally:
         indexing.close()

@@ -15,13 +15,15 @@ def _open_service(index: str | None):  # type: ignore[no-untyped-def]
     """Open the index now, so a missing one is a clear message at start-up, not a 503 later."""
     from regsearch.search.service import SearchService
 
+    service = SearchService(index)
     try:
-        return SearchService(index)
+        service.stats()  # opens the index now
     except IndexMissing as exc:
         where = index or os.environ.get("REGSEARCH_INDEX") or "indexes/main"
         raise IndexMissing(
             f"{exc}；请先建立索引，例如：regsearch ingest --index {where} corpora/samples"
         ) from exc
+    return service
 
 
 @main.command("serve")

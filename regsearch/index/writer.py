@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
@@ -191,11 +191,15 @@ def update_index(
     prune: bool = False,
     rebuild: bool = False,
     progress: Progress | None = None,
+    collections: Iterable[str] = (),
+    keep_sources: Iterable[str] = (),
 ) -> UpdateReport:
     """Add new, replace changed and (with `prune`) remove vanished documents, atomically.
 
-    `prune` removes stored documents of the collections present in `documents`
-    that this run did not produce. Raises IndexBusy if another writer holds the lock.
+    `prune` removes stored documents of `collections` (and of the collections present
+    in `documents`) that this run did not produce, except those from `keep_sources`
+    (files that exist but failed to read this time). Raises IndexBusy if another
+    writer holds the lock.
     """
     index_dir = Path(index_dir)
     report = UpdateReport()
@@ -222,9 +226,12 @@ def update_index(
             else:
                 report.unchanged.append(doc_id)
         if prune:
-            collections = {d.collection for d in incoming.values()}
+            scope = {d.collection for d in incoming.values()} | set(collections)
+            keep = set(keep_sources)
             report.removed = [
-                i for i, d in stored.items() if d.collection in collections and i not in incoming
+                i
+                for i, d in stored.items()
+                if d.collection in scope and i not in incoming and d.source not in keep
             ]
 
         # A new collection may repeal or supersede stored documents: re-link the union.

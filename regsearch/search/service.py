@@ -115,9 +115,16 @@ class SearchService:
         return self._searcher
 
     def _column(self, name: str) -> list[Any]:
+        """Values of a sortable field for every record, read once per generation.
+
+        Built segment by segment: whoosh's multi-segment column reader skips segments
+        without the column, which would misalign document numbers.
+        """
         col = self._columns.get(name)
         if col is None:
-            col = list(self._searcher.reader().column_reader(name))
+            col = []
+            for leaf, _offset in self._searcher.reader().leaf_readers():
+                col.extend(leaf.column_reader(name))
             self._columns[name] = col
         return col
 

@@ -39,8 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         ),
-        **DEFAULT_LIMITS,
     )
+    app.config.update(DEFAULT_LIMITS)
     app.config.from_prefixed_env("REGSEARCH")
     if config:
         app.config.update(config)

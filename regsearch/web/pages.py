@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from regsearch.model import Status
+from regsearch.errors import BadQuery
+from regsearch.model import SearchPage, Status
 from regsearch.web import docview, views
 from regsearch.web.params import parse_doc_as_of, parse_search
 from regsearch.web.state import get_service
@@ -34,7 +35,11 @@ def search():  # type: ignore[no-untyped-def]
     config = current_app.config
     query = parse_search(request.args, config)
     service = get_service()
-    page = service.search(query)
+    try:
+        page = service.search(query)
+    except BadQuery as exc:  # a malformed query: show it in the form with the reason
+        empty = SearchPage(query.q, 0, query.page, query.per_page, [])
+        return render_template("search.html", query=query, page=empty, error=str(exc)), 400
     context = {
         "query": query,
         "page": page,

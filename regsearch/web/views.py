@@ -35,6 +35,11 @@ class Link:
     selected: bool = False
 
 
+def _replace(query: SearchQuery, **changes: Any) -> SearchQuery:
+    """`dataclasses.replace` with field names computed at run time."""
+    return dataclasses.replace(query, **changes)
+
+
 def search_url(query: SearchQuery, config: Mapping[str, Any], base: str = "/search") -> str:
     args = query_to_args(query, config)
     return base + ("?" + urlencode(list(args.items(multi=True))) if args else "")
@@ -61,7 +66,7 @@ def facet_links(
                 current = list(getattr(query, name))
                 selected = value in current
                 values = [v for v in current if v != value] if selected else [*current, value]
-                changed = dataclasses.replace(query, page=1, **{name: values})
+                changed = _replace(query, page=1, **{name: values})
             links.append(Link(value, search_url(changed, config), facet.count, selected))
         # selected values the result set no longer contains must stay removable
         if name != "year":
@@ -69,7 +74,7 @@ def facet_links(
             for value in getattr(query, name):
                 if value not in shown:
                     values = [v for v in getattr(query, name) if v != value]
-                    changed = dataclasses.replace(query, page=1, **{name: values})
+                    changed = _replace(query, page=1, **{name: values})
                     links.append(Link(value, search_url(changed, config), 0, True))
         if links:
             out.append((name, FACET_LABELS[name], links))
@@ -110,7 +115,7 @@ def _relaxations(query: SearchQuery) -> list[tuple[str, SearchQuery]]:
         for value in getattr(query, name):
             values = [v for v in getattr(query, name) if v != value]
             label = f"{FACET_LABELS[name]}“{value}”"
-            out.append((label, dataclasses.replace(query, **{name: values})))
+            out.append((label, _replace(query, **{name: values})))
     if query.date_from or query.date_to:
         span = f"{query.date_from or '…'} 至 {query.date_to or '…'}"
         out.append((f"发布日期 {span}", dataclasses.replace(query, date_from=None, date_to=None)))
@@ -138,7 +143,7 @@ def diagnose(service: Any, query: SearchQuery, config: Mapping[str, Any]) -> lis
 
 def without_filters(query: SearchQuery, config: Mapping[str, Any]) -> str | None:
     """The same words with every filter cleared, if there is any filter to clear."""
-    cleared = dataclasses.replace(
+    cleared = _replace(
         query, page=1, date_from=None, date_to=None, **{name: [] for name in FILTERS}
     )
     return None if cleared == dataclasses.replace(query, page=1) else search_url(cleared, config)
