@@ -187,12 +187,14 @@ def time_cli(index_dir: Path, runs: int = 5) -> list[float]:
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(
+        done = subprocess.run(
             [str(exe), "search", "劳动合同 解除", "--index", str(index_dir)],
             check=True,
             capture_output=True,
+            text=True,
         )
         out.append(time.perf_counter() - t)
+        assert done.stdout.startswith("共 "), done.stdout[:200]
     return out
 
 

@@ -36,6 +36,7 @@ from regsearch.index.schema import SCHEMA_VERSION  # noqa: E402
 from regsearch.model import SearchQuery  # noqa: E402
 from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery  # noqa: E402
 from regsearch.search.question_rank import question_rewriter  # noqa: E402
+from regsearch.search.question_score import FusedQuery, ScoredTerm  # noqa: E402
 from regsearch.search.service import SearchService  # noqa: E402
 
 KS = (1, 5, 10, 20)
@@ -85,11 +86,16 @@ def ensure_index(src: Path, index_dir: Path, rebuild: bool = False) -> None:
 
 @dataclass
 class PlainParsed(ParsedQuery):
-    """The baseline: the question's tokens OR-ed over the text, plain BM25."""
+    """The baseline: the question's tokens OR-ed over the text, plain BM25 per record kind
+    (the same scorer as question mode, without question processing, priors or fusion)."""
 
     def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
-        terms = dict.fromkeys(query_terms(self.text))
-        return Q.Or([Q.Term("body", t) for t in terms]) if terms else None
+        terms = list(dict.fromkeys(query_terms(self.text)))
+        if not terms:
+            return None
+        if tuple(fields) == ("body",):
+            return Q.Or([Q.Term("body", t) for t in terms])
+        return FusedQuery([ScoredTerm("body", t, 1.0) for t in terms], fused=False)
 
 
 def plain_rewriter(text: str) -> PlainParsed:

@@ -199,8 +199,23 @@ def test_status_query_agrees_with_status_at(service, fixture_docs):
             expected = status_at(dates_of(doc), day)[0].value
             holding = [s for s in STATUS_VALUES if doc.id in ids_of[s, day]]
             assert holding == [expected], (doc.id, day)
-            stored = searcher.stored_fields(searcher.document_number(id=doc.id))
-            assert status_at(stored_dates(stored), day)[0].value == expected
+            docnum = searcher.document_number(id=doc.id)
+            assert status_at(stored_dates(searcher.stored_fields(docnum)), day)[0].value == expected
+            # The service's column-based filter says the same.
+            assert service._cache.status(docnum, day) == expected
+            for status in STATUS_VALUES:
+                allowed = service._cache.allowed(
+                    "doc",
+                    day=day,
+                    status=[status],
+                    level=[],
+                    authority=[],
+                    region=[],
+                    collection=[],
+                    start=None,
+                    end=None,
+                )
+                assert (docnum in allowed) == (status == expected)
     # Every status is reached by some fixture on some day.
     assert {s for (s, _d), v in ids_of.items() if v} == set(STATUS_VALUES)
 

@@ -87,7 +87,7 @@ def add_postings(self: Any, schema: Any, pdr: Any, items: Any) -> None:
     doccount = pdr.doc_count_all() if pdr else 0
     lastfn = None
     lasttext = None
-    pw = None
+    pw: Any = None
     lengths: list[int] = []
     for fieldname, btext, docnum, weight, value in items:
         if fieldname != lastfn:

@@ -2,10 +2,12 @@
 
 Two kinds of records share one schema: `kind=doc` (one per Document, the whole
 text) and `kind=article` (one per 条, so a hit can name 第N条). Dates are stored
-as sortable `YYYY-MM-DD` ID strings and filtered with term ranges (not NUMERIC
-ranges, which are buggy in whoosh-reloaded 2.7.5). Status inputs are stored as
-the `StatusDates` events with sentinels for "never", so that a status filter as
-of any day is a plain term-range query (see `regsearch.index.statusq`).
+as sortable `YYYY-MM-DD` strings (not NUMERIC, whose ranges are buggy in
+whoosh-reloaded 2.7.5). Attributes that are only filtered, sorted or faceted on
+are stored columns, not indexed (`Attr`): the service filters through cached
+columns (`regsearch.index.columns`). Status inputs are stored as the
+`StatusDates` events with sentinels for "never", so that a status as of any day
+is also a plain term-range query (`regsearch.index.statusq`, pinned by tests).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from regsearch.index.analyzer import LegalAnalyzer, is_single_han
 
 # Bump when the schema or the record layout changes; an index of another version
 # must be rebuilt (`regsearch ingest --rebuild`).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 NEVER = "9999-99-99"  # an event that never happens sorts after every date
 ALWAYS = "0000-00-00"  # an unknown effective date: in force since forever
@@ -71,6 +73,16 @@ class CharField(KEYWORD):
         )
 
 
+class Attr(ID):
+    """A stored value, with `sortable=True` also a column, but not indexed: filters, sorts
+    and facets read columns (regsearch.index.columns), so indexing these for 200,000
+    article records would only cost postings."""
+
+    def __init__(self, sortable: bool = False) -> None:
+        super().__init__(stored=True, sortable=sortable)
+        self.indexed = False
+
+
 TEXT_FIELDS = ("title", "body", "number", "authority")
 
 
@@ -89,19 +101,19 @@ def make_schema() -> Schema:
         docnum=ID(stored=True),  # canonical 发文字号 of the document
         title_exact=ID(),  # normalized whole title, for known-item search
         authority_kw=KEYWORD(commas=True, stored=True),
-        authority1=ID(stored=True, sortable=True),  # the first authority, for facets
+        authority1=Attr(sortable=True),  # the first authority, for facets
         title_s=STORED(),
-        level=ID(stored=True, sortable=True),
-        region=ID(stored=True, sortable=True),
-        topic=ID(stored=True),
-        collection=ID(stored=True, sortable=True),
-        source=ID(stored=True),
+        level=Attr(sortable=True),
+        region=Attr(sortable=True),
+        topic=Attr(),
+        collection=Attr(sortable=True),
+        source=Attr(),
         content_hash=ID(stored=True),
         # dates (sortable strings)
-        publish=ID(stored=True, sortable=True),
-        effective=ID(stored=True),
-        expiry=ID(stored=True),
-        year=ID(stored=True, sortable=True),
+        publish=Attr(sortable=True),
+        effective=Attr(),
+        expiry=Attr(),
+        year=Attr(sortable=True),
         # status inputs (StatusDates)
         st_eff=ID(stored=True, sortable=True),
         st_rep=ID(stored=True, sortable=True),
@@ -109,7 +121,7 @@ def make_schema() -> Schema:
         st_sup=ID(stored=True, sortable=True),
         st_par=ID(stored=True, sortable=True),
         # articles
-        article=ID(stored=True),  # canonical number, e.g. 第五十四条
+        article=Attr(),  # canonical number, e.g. 第五十四条
         ordinal=STORED(),
         # compressed payloads: document JSON (without body) and the text for snippets
         doc_z=STORED(),

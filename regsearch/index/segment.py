@@ -21,6 +21,7 @@ DICT_PATH = Path(__file__).resolve().parent.parent / "data" / "legal_dict.txt"
 
 _lock = threading.Lock()
 _segmenter: Segmenter | None = None
+_rjieba_used: list[bool] = []  # the module's default instance is taken by the first load
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ def user_words() -> list[tuple[str, int, str | None]]:
 def _load_rjieba() -> Segmenter:
     import rjieba
 
-    jb = rjieba.Jieba()
+    # rjieba builds a default instance on import (0.2 s); a second one would double that.
+    jb = rjieba._DEFAULT_JIEBA if not _rjieba_used else rjieba.Jieba()
+    _rjieba_used.append(True)
     for word, freq, tag in user_words():
         jb.add_word(word, freq, tag)
     cut = jb.cut

@@ -88,17 +88,24 @@ def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _best_windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Up to PASSAGES windows of WINDOW characters holding the most match spans."""
     if not spans or length <= WINDOW:
         return [(0, min(length, WINDOW))]
     chosen: list[tuple[int, int]] = []
-    remaining = list(spans)
+    remaining = list(spans)  # sorted and disjoint (see merge)
     for _ in range(PASSAGES):
-        best, best_score = None, 0
-        for s, _e in remaining:
+        best, best_count = None, 0
+        j = 0
+        for i, (s, _e) in enumerate(remaining):
             start = max(0, min(s - 20, length - WINDOW))
-            inside = {x for x in remaining if x[0] >= start and x[1] <= start + WINDOW}
-            if len(inside) > best_score:
-                best, best_score = start, len(inside)
+            j = max(j, i)
+            while j < len(remaining) and remaining[j][1] <= start + WINDOW:
+                j += 1
+            first = i
+            while first > 0 and remaining[first - 1][0] >= start:
+                first -= 1
+            if j - first > best_count:
+                best, best_count = start, j - first
         if best is None:
             break
         chosen.append((best, min(length, best + WINDOW)))

@@ -198,11 +198,13 @@ class FusedQuery(Q.Query):
         phrases: list[Any] | None = None,
         day: str = "",
         local: bool = False,
+        fused: bool = True,
     ) -> None:
         self.terms = terms
         self.phrases = phrases or []
         self.day = day
         self.local = local
+        self.fused = fused  # False: plain per-kind BM25 (no priors, no fusion), a baseline
         self.boost = 1.0
         self._lists: dict[int, dict[int, tuple[list[int], list[float]]]] = {}
 
@@ -212,7 +214,8 @@ class FusedQuery(Q.Query):
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, FusedQuery)
-            and (self.terms, self.day, self.local) == (other.terms, other.day, other.local)
+            and (self.terms, self.day, self.local, self.fused)
+            == (other.terms, other.day, other.local, other.fused)
             and self.phrases == other.phrases
         )
 
@@ -276,10 +279,12 @@ class FusedQuery(Q.Query):
         docs: list[tuple[float, int, int]] = []
         arts: list[tuple[float, int, int]] = []
         for li, (lf, a) in enumerate(zip(leaves, acc, strict=True)):
-            factors = lf.factors(self.day, self.local)
+            factors = lf.factors(self.day, self.local) if self.fused else [1.0] * lf.size
             for i, sc in a.items():
                 if lf.live[i]:
                     (docs if lf.is_doc[i] else arts).append((sc * factors[i], li, i))
+        if not self.fused:
+            return self._lists_of([docs, arts], len(leaves))
         doc_max = max((d[0] for d in docs), default=0.0) or 1.0
         art_max = max((a[0] for a in arts), default=0.0) or 1.0
         doc_norm = {(li, i): s / doc_max for s, li, i in heapq.nlargest(DOC_POOL, docs)}
@@ -293,8 +298,15 @@ class FusedQuery(Q.Query):
                 best[key] = norm
             final_arts.append((s * (1.0 + DOC_FUSION * doc_norm.get(key, 0.0)), li, i))
         final_docs = [(DOC_OWN * s / doc_max + best.get((li, i), 0.0), li, i) for s, li, i in docs]
-        lists: dict[int, dict[int, float]] = {li: {} for li in range(len(leaves))}
-        for group in (final_arts, final_docs):
+        return self._lists_of([final_arts, final_docs], len(leaves))
+
+    @staticmethod
+    def _lists_of(
+        groups: list[list[tuple[float, int, int]]], n_leaves: int
+    ) -> dict[int, tuple[list[int], list[float]]]:
+        """The best RESULT_CAP of each group, as per-leaf (docnums, scores) in docnum order."""
+        lists: dict[int, dict[int, float]] = {li: {} for li in range(n_leaves)}
+        for group in groups:
             for s, li, i in heapq.nlargest(RESULT_CAP, group):
                 lists[li][i] = s
         return {li: (sorted(d), [d[i] for i in sorted(d)]) for li, d in lists.items()}

@@ -17,23 +17,23 @@ from whoosh import query as Q
 
 from regsearch.errors import BadQuery, DocumentNotFound
 from regsearch.index import store
+from regsearch.index.columns import ColumnCache
 from regsearch.index.records import (
     canonical_doc_number,
     stored_dates,
     unpack_document,
     unpack_text,
 )
-from regsearch.index.statusq import statuses_query
+from regsearch.index.statusq import STATUS_VALUES
 from regsearch.model import ArticleHit, Document, FacetCount, SearchHit, SearchPage, SearchQuery
 from regsearch.search import highlight
 from regsearch.search.query import ParsedQuery, parse_query
-from regsearch.search.statuses import evidence_for, status_of
+from regsearch.search.statuses import evidence_for
 from regsearch.status import dates_of, status_at, today
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("status", "level", "authority", "region", "year")
 _FACET_COLUMNS = {"level": "level", "authority": "authority1", "region": "region", "year": "year"}
-_ST_COLUMNS = ("st_eff", "st_rep", "st_inv", "st_sup", "st_par")
 ARTICLES_PER_DOC = 3
 
 Rewriter = Callable[[str], "ParsedQuery | None"]
@@ -77,7 +77,7 @@ class SearchService:
         self._searcher: Any = None
         self._gen: Path | None = None
         self._meta: dict[str, Any] = {}
-        self._columns: dict[str, list[Any]] = {}
+        self._cache: ColumnCache = None  # type: ignore[assignment] # set by refresh()
 
     # -- lifecycle -------------------------------------------------------------
     def refresh(self) -> None:
@@ -90,7 +90,7 @@ class SearchService:
             old = self._searcher
             self._ix, self._gen, self._meta = ix, gen, meta
             self._searcher = ix.searcher()
-            self._columns = {}
+            self._cache = ColumnCache(self._searcher)
             if old is not None:
                 old.close()
 
@@ -101,7 +101,6 @@ class SearchService:
                 self._searcher.close()
             self._searcher = None
             self._gen = None
-            self._columns = {}
 
     def __enter__(self) -> SearchService:
         return self
@@ -114,19 +113,8 @@ class SearchService:
         self.refresh()
         return self._searcher
 
-    def _column(self, name: str) -> list[Any]:
-        """Values of a sortable field for every record, read once per generation.
-
-        Built segment by segment: whoosh's multi-segment column reader skips segments
-        without the column, which would misalign document numbers.
-        """
-        col = self._columns.get(name)
-        if col is None:
-            col = []
-            for leaf, _offset in self._searcher.reader().leaf_readers():
-                col.extend(leaf.column_reader(name))
-            self._columns[name] = col
-        return col
+    def _column(self, name: str) -> Any:
+        return self._cache.column(name)
 
     # -- search ----------------------------------------------------------------
     def parse(self, text: str) -> ParsedQuery:
@@ -136,26 +124,26 @@ class SearchService:
                 return rewritten
         return parse_query(text)
 
-    def _filter(self, sq: SearchQuery, day: str, kind: str) -> Any:
-        parts: list[Any] = [Q.Term("kind", kind)]
-        for values, fname in (
-            (sq.level, "level"),
-            (sq.authority, "authority_kw"),
-            (sq.region, "region"),
-            (sq.collection, "collection"),
-        ):
-            if values:
-                parts.append(Q.Or([Q.Term(fname, v) for v in values]))
-        status = statuses_query(sq.status, day)
-        if status is not None:
-            parts.append(status)
+    def _allowed(self, sq: SearchQuery, day: str, kind: str) -> set[int]:
+        """The record numbers passing the filters (from cached columns, see index.columns)."""
+        unknown = [s for s in sq.status if s not in STATUS_VALUES]
+        if unknown:
+            raise BadQuery(f"未知的时效状态“{unknown[0]}”，可选：{'、'.join(STATUS_VALUES)}")
         start = check_date(sq.date_from, "起始日期")
         end = check_date(sq.date_to, "截止日期", end=True)
-        if start or end:
-            if start and end and start > end:
-                raise BadQuery(f"起始日期 {start} 晚于截止日期 {end}。")
-            parts.append(Q.TermRange("publish", start or "0000", end or "9999-99-99"))
-        return Q.And(parts)
+        if start and end and start > end:
+            raise BadQuery(f"起始日期 {start} 晚于截止日期 {end}。")
+        return self._cache.allowed(
+            kind,
+            day=day,
+            status=sq.status,
+            level=sq.level,
+            authority=sq.authority,
+            region=sq.region,
+            collection=sq.collection,
+            start=start,
+            end=end,
+        )
 
     def search(self, sq: SearchQuery) -> SearchPage:
         day = check_date(sq.as_of, "时效日期") or today()
@@ -166,19 +154,21 @@ class SearchService:
         searcher = self.searcher
         parsed = self.parse(sq.q)
         kind = "article" if sq.articles else "doc"
-        flt = self._filter(sq, day, kind)
+        allowed = self._allowed(sq, day, kind)
         q = parsed.whoosh()
-        whole = Q.And([q, flt]) if q is not None else flt
-        matched = list(searcher.docs_for_query(whole))
-        facets = self._facets(matched, day)
-        limit = sq.page * sq.per_page
         kwargs: dict[str, Any] = {}
         if sq.sort != "relevance" or q is None:
             kwargs = {"sortedby": "publish", "reverse": sq.sort != "oldest"}
-        results = searcher.search(
-            q if q is not None else Q.Every(), filter=flt, limit=limit, **kwargs
-        )
-        page_hits = list(results)[(sq.page - 1) * sq.per_page : limit]
+        # The kind term first: the intersection then skips the other kind's records
+        # instead of checking phrases in them. One pass gives the page, the total and
+        # the record numbers for the facets.
+        whole = Q.And([Q.Term("kind", kind), q]) if q is not None else Q.Term("kind", kind)
+        # An empty filter set means "no filter" to whoosh: nothing can match then.
+        results = searcher.search(whole, filter=allowed, limit=None, **kwargs) if allowed else []
+        matched = [h.docnum for h in results]
+        facets = self._facets(matched, day)
+        start = (sq.page - 1) * sq.per_page
+        page_hits = [results[i] for i in range(start, min(len(matched), start + sq.per_page))]
         hits = self._hits(page_hits, parsed, day, sq.articles)
         return SearchPage(
             query=sq.q,
@@ -195,11 +185,8 @@ class SearchService:
             values = self._column(col)
             counts = Counter(values[d] for d in docnums if values[d])
             out[name] = _facet_list(counts, by_value=name == "year")
-        cols = [self._column(c) for c in _ST_COLUMNS]
-        statuses: Counter[str] = Counter()
-        for d in docnums:
-            statuses[status_of([c[d] for c in cols], day)] += 1
-        out["status"] = _facet_list(statuses)
+        status = self._cache.status
+        out["status"] = _facet_list(Counter(status(d, day) for d in docnums))
         return out
 
     def _hits(
@@ -379,17 +366,14 @@ class SearchService:
         return out
 
     def stats(self) -> dict[str, Any]:
-        s = self.searcher
-        kinds = self._column("kind")
-        docs = [d for d, k in enumerate(kinds) if k == "doc"]
-        live = set(s.docs_for_query(Q.Term("kind", "doc")))
-        docs = [d for d in docs if d in live]
+        self.refresh()
+        docs = sorted(self._cache.kind("doc"))
         day = today()
         facets = self._facets(docs, day)
         collections = Counter(self._column("collection")[d] for d in docs)
         return {
             "documents": len(docs),
-            "articles": len(list(s.docs_for_query(Q.Term("kind", "article")))),
+            "articles": len(self._cache.kind("article")),
             "collections": dict(collections.most_common()),
             "levels": {f.value: f.count for f in facets["level"]},
             "statuses": {f.value: f.count for f in facets["status"]},
