@@ -39,7 +39,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from regsearch.ingest import ingest_paths
-    from regsearch.search.cleanup import CleanupQuery, build_report, counts_text
+    from regsearch.search.cleanup import CleanupQuery, CleanupReport, build_report, counts_text
 
     paths = [Path(args.corpora) / name for name in SOURCES]
     missing = [str(p) for p in paths if not p.exists()]
@@ -59,7 +59,14 @@ def main() -> int:
         return 0
 
     from regsearch.index.writer import update_index
-    from regsearch.search.cleanup_service import cleanup_report
+    from regsearch.search.service import SearchService
+
+    def cleanup_report(index_dir: Path, query: CleanupQuery) -> CleanupReport:
+        service = SearchService(index_dir)
+        try:
+            return service.cleanup(query)
+        finally:
+            service.close()
 
     with tempfile.TemporaryDirectory(prefix="bench-cleanup-") as tmp:
         index_dir = Path(args.index or Path(tmp) / "index")

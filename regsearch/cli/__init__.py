@@ -1,4 +1,7 @@
-"""The `regsearch` command line: a thin shell over the core (never imports whoosh, jieba or lxml)."""
+"""The `regsearch` command line: a thin shell over the core.
+
+It never imports whoosh, jieba or lxml; heavy modules load inside the commands.
+"""
 
 from __future__ import annotations
 
@@ -44,19 +47,8 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug or bool(os.environ.get("REGSEARCH_DEBUG"))
 
 
-def _register() -> None:
-    # Each command lives in its own module and registers itself on `main`.
-    import importlib
-
-    for name in ("normalize", "search", "serve", "cleanup"):
-        try:
-            importlib.import_module(f"regsearch.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"regsearch.cli.{name}":
-                raise
-
-
-_register()
+# Each command lives in its own module and registers itself on `main`.
+from regsearch.cli import cleanup, normalize, search, serve  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -148,7 +148,7 @@ def cleanup(
     and the successor / repealing / cited document. Counts per kind go to stderr.
     A CSV report with a 清理结论 column added can be ingested back as the decision.
     """
-    from regsearch.search.cleanup_service import cleanup_report
+    from regsearch.cli.search import open_service
 
     if bom and fmt != "csv":
         raise RegsearchError("--bom 只适用于 --format csv。")
@@ -162,7 +162,8 @@ def cleanup(
         collection=list(collection),
         group_by=group_by,
     )
-    report = cleanup_report(index_dir, query)
+    with open_service(index_dir) as service:
+        report = service.cleanup(query)
     text = render(report, fmt, bom)
     if output:
         Path(output).write_text(text, encoding="utf-8", newline="")

@@ -9,7 +9,6 @@ import click
 
 from regsearch.cli import EXIT_ERROR, main
 from regsearch.cli.output import echo_err
-from regsearch.ingest import ingest_paths
 
 
 @main.command(
@@ -39,6 +38,8 @@ def normalize(src: tuple[str, ...], collection: str | None, output: str | None) 
             bar.length = max(total, 1)
             bar.update(done - state["done"])
             state["done"] = done
+
+        from regsearch.ingest import ingest_paths
 
         result = ingest_paths(list(src), collection=collection, progress=progress)
 

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from regsearch.cli import EXIT_ERROR, main
-from regsearch.cli.output import echo_err, format_table, to_csv, to_json, write_out
+from regsearch.cli.output import echo_err, format_table, to_csv, to_json, truncate, write_out
 from regsearch.errors import RegsearchError
 from regsearch.model import SearchQuery
 from regsearch.search.serialize import document_to_dict, page_to_dict
@@ -26,7 +26,7 @@ index_option = click.option(
 
 
 @contextlib.contextmanager
-def _service(index_dir: str | None) -> Iterator[Any]:
+def open_service(index_dir: str | None) -> Iterator[Any]:
     """The search service for one command, closed afterwards (it holds segment files open)."""
     from regsearch.search.service import SearchService
 
@@ -187,7 +187,7 @@ def search(
         per_page=limit,
         articles=articles,
     )
-    with _service(index_dir) as svc:
+    with open_service(index_dir) as svc:
         result = svc.search(sq)
     data = page_to_dict(result, articles)
     if as_json:
@@ -247,7 +247,7 @@ def show(
     """
     from regsearch.index.analyzer import query_terms
 
-    with _service(index_dir) as svc:
+    with open_service(index_dir) as svc:
         doc = svc.get(id_or_doc_number, as_of=as_of)
     arts = doc.articles
     if article:
@@ -283,6 +283,8 @@ def show(
                 f"  {rel.type}: {rel.target_title or rel.target_doc_number or rel.target_id}"
                 f"{'（' + rel.date + '）' if rel.date else ''}"
             )
+            if rel.evidence:
+                click.echo(f"    依据：{truncate(rel.evidence, 120)}")
     for a in arts if article else []:
         click.echo(f"\n{a.text}")
     if not article and arts:
@@ -299,7 +301,7 @@ def stats(as_json: bool, index_dir: str | None) -> None:
     Example:
       regsearch stats --json
     """
-    with _service(index_dir) as svc:
+    with open_service(index_dir) as svc:
         data = svc.stats()
     if as_json:
         write_out(to_json(data))

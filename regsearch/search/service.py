@@ -27,6 +27,7 @@ from regsearch.index.records import (
 from regsearch.index.statusq import STATUS_VALUES
 from regsearch.model import ArticleHit, Document, FacetCount, SearchHit, SearchPage, SearchQuery
 from regsearch.search import highlight
+from regsearch.search.cleanup import CleanupQuery, CleanupReport, build_report
 from regsearch.search.query import ParsedQuery, parse_query
 from regsearch.search.statuses import evidence_for
 from regsearch.status import dates_of, status_at, today
@@ -338,6 +339,10 @@ class SearchService:
         for docnum in s.docs_for_query(Q.Term("kind", "doc")):
             f = s.stored_fields(docnum)
             yield unpack_document(f["doc_z"], f.get("text_z"))
+
+    def cleanup(self, query: CleanupQuery) -> CleanupReport:
+        """The cleanup team's worklists (issue 5) over every stored document."""
+        return build_report(self.iter_documents(), query)
 
     def suggest(self, text: str, limit: int = 5) -> list[SearchHit]:
         """The closest titles / 文号 to `text` (for a no-results page): any word may match."""

@@ -20,6 +20,9 @@ RELATION_LABELS = {
     R.AMENDED_BY.value: "修改决定",
     R.CITES.value: "引用 / 制定依据",
     R.CONFIRMED_BY.value: "确认继续有效",
+    R.AMENDS.value: "本文件决定修改",
+    R.CONFIRMS.value: "本文件确认继续有效",
+    R.PARTIALLY_INVALIDATES.value: "本文件宣布部分失效",
 }
 # statuses that make a cited basis questionable
 DEAD = {Status.REPEALED.value, Status.EXPIRED.value}
@@ -66,6 +69,10 @@ def status_card(doc: Document) -> StatusCard:
             card.lines.append((f"由 {target_text(rel)} 宣布失效{date}", rel.target_id))
         elif rel.type == R.PARTIALLY_INVALIDATED_BY.value:
             card.lines.append((f"由 {target_text(rel)} 宣布部分失效{date}", rel.target_id))
+        elif rel.type == R.AMENDED_BY.value:
+            card.lines.append((f"经 {target_text(rel)} 修改{date}", rel.target_id))
+        elif rel.type == R.CONFIRMED_BY.value:
+            card.lines.append((f"经 {target_text(rel)} 确认继续有效{date}", rel.target_id))
     if doc.repeal_date and not any(r.type == R.REPEALED_BY.value for r in doc.relations):
         card.lines.append((f"废止日期 {doc.repeal_date}", None))
     if doc.effective_date and doc.status == Status.NOT_YET_EFFECTIVE.value:
