@@ -129,7 +129,9 @@ class Run:
 
 def run_system(svc: SearchService, questions: list[dict[str, Any]]) -> Run:
     arts, docs, lat = [], [], []
-    for q in questions:
+    for n, q in enumerate(questions, 1):
+        if n % 100 == 0:
+            print(f"  {n}/{len(questions)}", file=sys.stderr)
         t0 = time.perf_counter()
         page = svc.search(SearchQuery(q=q["query"], articles=True, per_page=DEPTH))
         lat.append(time.perf_counter() - t0)
@@ -188,6 +190,7 @@ def evaluate(
         systems["plain BM25"] = plain_rewriter
     out: dict[str, Any] = {"questions": len(questions), "systems": {}}
     for name, rewriter in systems.items():
+        print(f"running {name} ...", file=sys.stderr)
         svc = SearchService(index_dir, rewrite=rewriter)
         try:
             svc.search(SearchQuery(q=questions[0]["query"]))  # warm up (jieba, columns)

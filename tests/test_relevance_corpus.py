@@ -10,15 +10,16 @@ of `scripts/eval_relevance.py --limit 100`).
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 N_QUESTIONS = 100
-ARTICLE_R10_FLOOR = 0.40
-DOCUMENT_R10_FLOOR = 0.72
-MARGIN_OVER_BASELINE = 0.03
+ARTICLE_R10_FLOOR = 0.43  # measured 0.472
+DOCUMENT_R10_FLOOR = 0.75  # measured 0.802
+MARGIN_OVER_BASELINE = 0.02  # measured 0.051 (plain BM25: 0.421)
 
 
 def _eval_module():
@@ -27,6 +28,7 @@ def _eval_module():
     )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules["eval_relevance"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

@@ -138,6 +138,7 @@ def tokenize(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
     append = out.append
     pos = 0
     cursor = 0
+    keep_cache, subs_cache, han = _KEEP, _SUBS, _HAN_RE.match
     for m in [*_ORDINAL_RE.finditer(norm), None]:
         end = m.start() if m else len(norm)
         if end > cursor:
@@ -145,16 +146,21 @@ def tokenize(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
             for word in cut(norm[cursor:end]):
                 start = offset
                 offset += len(word)
-                info = _keep(word)
+                info = keep_cache.get(word, False)  # the caches of _keep / _subwords, inline
+                if info is False:
+                    info = _keep(word)
                 if info is None:
                     continue
                 lead, kept = info
                 start += lead
                 append((kept, pos, start, start + len(kept)))
                 if subwords and len(kept) > 1:
-                    for gram, s, e in _subwords(kept):
+                    subs = subs_cache.get(kept)
+                    if subs is None:
+                        subs = _subwords(kept)
+                    for gram, s, e in subs:
                         append((gram, pos, start + s, start + e))
-                    if singles and _HAN_RE.match(kept):
+                    if singles and han(kept):
                         for i, ch in enumerate(kept):
                             append((ch, pos, start + i, start + i + 1))
                 pos += 1

@@ -10,7 +10,7 @@ and a status is computed by `status_at` once per distinct set of status dates.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from typing import Any
 
 from whoosh import query as Q
@@ -44,6 +44,14 @@ class LazyColumn:
             value = self._memo[docnum] = self._readers[i][docnum - self._offsets[i]]
             return value
 
+    def values(self, docnums: list[int]) -> list[Any]:
+        """The values of many records (in C loops once they are remembered)."""
+        memo = self._memo
+        for d in docnums:
+            if d not in memo:
+                self[d]
+        return list(map(memo.__getitem__, docnums))
+
 
 class ColumnCache:
     """Column values and filter sets of one open searcher (one index generation)."""
@@ -53,6 +61,7 @@ class ColumnCache:
         self._columns: dict[str, LazyColumn] = {}
         self._kinds: dict[str, set[int]] = {}
         self._status_memo: dict[tuple[str, ...], str] = {}
+        self._status_keys: dict[int, tuple[Any, ...]] = {}
         self._sets: OrderedDict[tuple[Any, ...], set[int]] = OrderedDict()
 
     def column(self, name: str) -> LazyColumn:
@@ -71,15 +80,33 @@ class ColumnCache:
             self._kinds[kind] = found
         return found
 
-    def status(self, docnum: int, day: str) -> str:
-        key = (day, *(self.column(c)[docnum] for c in ST_COLUMNS))
-        status = self._status_memo.get(key)
+    def status_counts(self, docnums: list[int], day: str) -> Counter[str]:
+        """How many of `docnums` have each status on `day` (status_at once per distinct
+        set of status dates, not once per record)."""
+        keys = self._status_keys
+        missing = [d for d in docnums if d not in keys]
+        if missing:
+            cols = [self.column(c).values(missing) for c in ST_COLUMNS]
+            keys.update(zip(missing, zip(*cols, strict=True), strict=True))
+        out: Counter[str] = Counter()
+        for key, n in Counter(map(keys.__getitem__, docnums)).items():
+            out[self._status_of(key, day)] += n
+        return out
+
+    def _status_of(self, key: tuple[Any, ...], day: str) -> str:
+        memo_key = (day, *key)
+        status = self._status_memo.get(memo_key)
         if status is None:
-            status = status_at(stored_dates(dict(zip(ST_COLUMNS, key[1:], strict=True))), day)[
-                0
-            ].value
-            self._status_memo[key] = status
+            fields = dict(zip(ST_COLUMNS, key, strict=True))
+            status = status_at(stored_dates(fields), day)[0].value
+            self._status_memo[memo_key] = status
         return status
+
+    def status(self, docnum: int, day: str) -> str:
+        key = self._status_keys.get(docnum)
+        if key is None:
+            key = self._status_keys[docnum] = tuple(self.column(c)[docnum] for c in ST_COLUMNS)
+        return self._status_of(key, day)
 
     def allowed(
         self,

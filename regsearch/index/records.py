@@ -14,7 +14,7 @@ from typing import Any
 from whoosh.system import pack_uint
 
 from regsearch.index.analyzer import is_single_han, normalize, tokenize
-from regsearch.index.schema import ALWAYS, NEVER, Preindexed, make_schema
+from regsearch.index.schema import ALWAYS, NEVER, Preindexed, encode_tokens, make_schema
 from regsearch.model import Document
 from regsearch.status import StatusDates, dates_of
 
@@ -47,23 +47,22 @@ ZLEVEL = 1
 
 
 def _pre(field: str, text: str | None, mode: str | None = None) -> Preindexed | None:
-    """The postings of `text` in `field`, as whoosh's Characters format would encode them."""
+    """The postings of `text` in `field`, encoded as the field's CompactCharacters format."""
     if not text:
         return None
     fieldtype = _fields()[field]
     mode = mode or fieldtype.analyzer.index_mode
-    groups: dict[str, list[tuple[int, int, int]]] = {}
-    for term, pos, start, end in tokenize(text, mode):
-        lst = groups.get(term)
+    groups: dict[str, Any] = {}
+    get = groups.get
+    for tok in tokenize(text, mode):
+        lst = get(tok[0])
         if lst is None:
-            groups[term] = [(pos, start, end)]
+            groups[tok[0]] = [tok]
         else:
-            lst.append((pos, start, end))
-    fmt = fieldtype.format
-    fb = fmt.field_boost
-    encode = fmt.encode
+            lst.append(tok)
+    fb = fieldtype.format.field_boost
     return Preindexed(
-        [(t.encode("utf-8"), len(p), len(p) * fb, encode(p)) for t, p in groups.items()]
+        [(t.encode("utf-8"), len(p), len(p) * fb, encode_tokens(p)) for t, p in groups.items()]
     )
 
 

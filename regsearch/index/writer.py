@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh.query import Term
+from whoosh.reading import SegmentReader
 from whoosh.writing import NO_MERGE
 
 from regsearch.index import store
@@ -35,6 +36,9 @@ Progress = Callable[[int, int], None]
 # Below this many documents worker processes cost more than they save.
 POOL_THRESHOLD = 40
 MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
+KINDS = ("doc", "article")
+# More segments of one kind than this are merged (see _compact).
+MAX_SEGMENTS = 8
 
 
 @dataclass
@@ -94,19 +98,39 @@ def _balanced(docs: list[Document], parts: int) -> list[list[Document]]:
     return shares
 
 
+def _kind_writers(ix: Any) -> dict[str, Any]:
+    """One side writer per record kind: documents and articles go to separate segments."""
+    return {kind: fast_writer(ix, _lk=False, compound=False) for kind in KINDS}
+
+
+def _add(writers: dict[str, Any], doc: Document) -> None:
+    for rec in records_for(doc):
+        writers[rec["kind"]].add_document(**rec)
+
+
+def _finalize(writers: dict[str, Any]) -> list[Any]:
+    """The non-empty segments of the side writers (the empty ones are discarded)."""
+    out = []
+    for w in writers.values():
+        if w._added:
+            out.append(w._finalize_segment())
+        else:
+            w._close_segment()  # its files are not in the TOC: the commit removes them
+    return out
+
+
 def _worker(ix: Any, docs: list[Document], queue: Any, parent: int) -> None:
-    """Child process: analyze `docs` and write them to a segment of its own."""
+    """Child process: analyze `docs` and write them to segments of its own (one per kind)."""
     try:
-        writer = fast_writer(ix, _lk=False, compound=False)
+        writers = _kind_writers(ix)
         for i, doc in enumerate(docs, 1):
             if os.getppid() != parent:  # the parent was killed: stop, leave nothing behind
                 os._exit(1)
-            for rec in records_for(doc):
-                writer.add_document(**rec)
+            _add(writers, doc)
             if i % 8 == 0:
                 queue.put(("n", 8))
         queue.put(("n", len(docs) % 8))
-        queue.put(("segment", writer._finalize_segment()))
+        queue.put(("segments", _finalize(writers)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which re-raises
         queue.put(("error", traceback.format_exc()))
     finally:
@@ -118,7 +142,7 @@ def _worker(ix: Any, docs: list[Document], queue: Any, parent: int) -> None:
 def _parallel_segments(
     ix: Any, docs: list[Document], procs: int, progress: Progress | None
 ) -> list[Any]:
-    """Write `docs` into one new segment per worker process; returns the segments."""
+    """Write `docs` into new segments (one per kind per worker process); returns them."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     workers = [
@@ -128,9 +152,10 @@ def _parallel_segments(
     for w in workers:
         w.start()
     segments: list[Any] = []
+    finished = 0
     done = 0
     try:
-        while len(segments) < len(workers):
+        while finished < len(workers):
             try:
                 kind, value = queue.get(timeout=1.0)
             except Empty:
@@ -141,43 +166,76 @@ def _parallel_segments(
                 done += value
                 if progress:
                     progress(done, len(docs))
-            elif kind == "segment":
-                segments.append(value)
+            elif kind == "segments":
+                segments.extend(value)
+                finished += 1
             else:
                 raise RuntimeError(f"索引子进程出错：\n{value}")
     finally:
         for w in workers:
-            if w.is_alive() and len(segments) < len(workers):
+            if w.is_alive() and finished < len(workers):
                 w.terminate()
             w.join()
     return segments
 
 
-def _write(
-    ix: Any, delete: list[str], docs: list[Document], rebuild: bool, progress: Progress | None
-) -> None:
-    """Delete, add and commit in one whoosh transaction (single writer, parallel analysis)."""
+def segment_kind(ix: Any, segment: Any) -> str:
+    """The record kind a segment holds ("doc" or "article"; segments never mix them)."""
+    reader = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        return "doc" if ("kind", "doc") in reader else "article"
+    finally:
+        reader.close()
+
+
+def _compact(ix: Any, segments: list[Any]) -> list[Any]:
+    """Merge the small segments of each kind once a kind has more than MAX_SEGMENTS,
+    so that incremental updates do not pile up segments (never mixing kinds)."""
+    by_kind: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    for seg in segments:
+        by_kind[segment_kind(ix, seg)].append(seg)
+    out: list[Any] = []
+    for kind in KINDS:
+        segs = sorted(by_kind[kind], key=lambda s: -s.doc_count_all())
+        if len(segs) <= MAX_SEGMENTS:
+            out.extend(segs)
+            continue
+        keep, small = segs[: MAX_SEGMENTS // 2], segs[MAX_SEGMENTS // 2 :]
+        merger = fast_writer(ix, _lk=False, compound=False)
+        for seg in small:
+            reader = SegmentReader(ix.storage, ix.schema, seg)
+            merger.add_reader(reader)
+            reader.close()
+        out.extend(keep)
+        out.extend(_finalize({kind: merger}))
+    # Documents first: a document search then never reaches an article segment's postings.
+    return out
+
+
+def _write(ix: Any, delete: list[str], docs: list[Document], progress: Progress | None) -> None:
+    """Delete, add and commit in one whoosh transaction (single writer, parallel analysis).
+
+    New records go to side segments, one per kind (documents apart from articles, so
+    that a document query never walks article postings); the main writer holds the
+    lock, applies the deletions and commits one table of contents with all segments.
+    """
     writer = fast_writer(ix, compound=False)
     try:
         for doc_id in delete:
             writer.delete_by_term("doc_id", doc_id)
         procs = min(MAX_PROCS, os.cpu_count() or 1)
         if len(docs) < POOL_THRESHOLD or procs < 2:
+            writers = _kind_writers(ix)
             for i, doc in enumerate(docs, 1):
-                for rec in records_for(doc):
-                    writer.add_document(**rec)
+                _add(writers, doc)
                 if progress:
                     progress(i, len(docs))
-            writer.commit(mergetype=None if not rebuild else NO_MERGE)
-            return
-        segments = _parallel_segments(ix, docs, procs, progress)
-        final = writer._merge_segments(NO_MERGE if rebuild else None, None, None)
-        final = [*final, *segments]
-        if writer._added:
-            final.append(writer._finalize_segment())
+            segments = _finalize(writers)
         else:
-            writer._close_segment()
-        writer._commit_toc(final)
+            segments = _parallel_segments(ix, docs, procs, progress)
+        existing = [s for s in writer._merge_segments(NO_MERGE, None, None) if s.doc_count()]
+        writer._close_segment()
+        writer._commit_toc(_compact(ix, [*existing, *segments]))
         writer._finish()
     except BaseException:
         writer.cancel()
@@ -258,7 +316,7 @@ def update_index(
             )
             delete = [*report.removed, *(i for i in to_write if i in stored)]
             get_segmenter()  # load once in the parent: forked workers inherit it
-            _write(ix, delete, list(to_write.values()), base is None, progress)
+            _write(ix, delete, list(to_write.values()), progress)
             with ix.searcher() as s:
                 n_docs = len(list(s.docs_for_query(Term("kind", "doc"))))
                 n_all = s.doc_count()

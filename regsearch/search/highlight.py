@@ -8,9 +8,10 @@ are merged before marking, so marks never nest or overlap.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
-from regsearch.index.analyzer import is_single_han, normalize
+from regsearch.index.analyzer import is_single_han, normalize, tokenize
 
 WINDOW = 110  # characters per passage
 PASSAGES = 2
@@ -36,9 +37,11 @@ def term_offsets(
     return []
 
 
-def char_offsets(text: str, char: str) -> list[tuple[int, int, int]]:
-    """(0, start, end) of every occurrence of one character in `text` (normalized)."""
-    norm = normalize(text)
+def char_offsets(text: str, char: str, norm: str | None = None) -> list[tuple[int, int, int]]:
+    """(0, start, end) of every occurrence of one character in `text` (normalized; pass
+    `norm`, the normalized text, when looking up several characters)."""
+    if norm is None:
+        norm = normalize(text)
     out = []
     i = norm.find(char)
     while i >= 0:
@@ -59,12 +62,33 @@ def match_spans(
     A lone Chinese character is found in `text` itself: bodies index characters
     inside words without positions (the `chars` field), so postings cannot place it.
     """
+    return _spans(lambda t: term_offsets(reader, docnum, t, cache), highlights, text)
+
+
+def text_spans(text: str, highlights: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """`match_spans` for a short text (an article) by analysing it again, which costs less
+    than reading its postings: the same analyzer gave the indexed offsets, so the spans
+    are the same."""
+    occurrences: dict[str, list[tuple[int, int, int]]] = {}
+    for term, pos, start, end in tokenize(text, "body"):
+        occurrences.setdefault(term, []).append((pos, start, end))
+    return _spans(lambda t: occurrences.get(t, []), highlights, text)
+
+
+def _spans(
+    offsets: Callable[[str], list[tuple[int, int, int]]],
+    highlights: list[tuple[str, ...]],
+    text: str | None,
+) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    norm = None
     for seq in highlights:
         if text is not None and len(seq) == 1 and is_single_han(seq[0]):
-            spans.extend((s, e) for _p, s, e in char_offsets(text, seq[0]))
+            if norm is None:
+                norm = normalize(text)  # once per text: bodies can be long
+            spans.extend((s, e) for _p, s, e in char_offsets(text, seq[0], norm))
             continue
-        occ = [term_offsets(reader, docnum, t, cache) for t in seq]
+        occ = [offsets(t) for t in seq]
         if not all(occ):
             continue
         if len(seq) == 1:

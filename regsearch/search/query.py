@@ -20,6 +20,7 @@ from whoosh import query as Q
 from regsearch.errors import BadQuery
 from regsearch.index.analyzer import is_single_han, query_terms
 from regsearch.index.records import canonical_doc_number, exact_title
+from regsearch.search.phrase import FastPhrase
 
 FIELD_ALIASES = {
     "标题": "title",
@@ -241,7 +242,7 @@ def _term_query(node: Node, fieldname: str) -> Any:
         return None
     if len(terms) == 1:
         return _term(fieldname, terms[0])
-    phrase = Q.Phrase(fieldname, terms)
+    phrase = FastPhrase(fieldname, terms)
     if node.op == "word" and _HAN_ONLY.match(node.text):
         # Segmentation can differ in context: the words in any order, ranked below the phrase.
         words = Q.And([_term(fieldname, t) for t in terms])
@@ -249,7 +250,7 @@ def _term_query(node: Node, fieldname: str) -> Any:
             # Checking the phrase in every body (and article) holding the words costs
             # hundreds of ms on the corpus; titles still rank the phrase first.
             return words
-        return Q.Or([Q.Phrase(fieldname, terms, boost=2.0), words])
+        return Q.Or([FastPhrase(fieldname, terms, boost=2.0), words])
     return phrase
 
 

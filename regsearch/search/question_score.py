@@ -20,7 +20,6 @@ keeps its filters, facets, paging and snippets unchanged).
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
 from collections.abc import Iterator
@@ -74,7 +73,7 @@ class _Leaf:
         self.size = reader.doc_count_all()
         kinds = self._col("kind")
         self.is_doc = [k == "doc" for k in kinds]
-        self.doc_positions = [i for i, d in enumerate(self.is_doc) if d]
+        self.doc_ids = self._col("doc_id")  # article -> its document; a doc record's own id
         self.levels = self._col("level")
         self.ends = [self._col(n) for n in ("st_sup", "st_rep", "st_inv")]
         self._lengths: dict[str, list[int]] = {}
@@ -127,12 +126,6 @@ class _Leaf:
                 out.append(f)
             self._factors[key] = out
         return self._factors[key]
-
-    def parent(self, docnum: int) -> int | None:
-        """The doc record an article belongs to: the writer adds a document's record and
-        then its articles in one batch, so it is the nearest doc record before it."""
-        i = bisect.bisect_right(self.doc_positions, docnum) - 1
-        return self.doc_positions[i] if i >= 0 else None
 
 
 _leaves: dict[int, _Leaf] = {}
@@ -287,17 +280,22 @@ class FusedQuery(Q.Query):
             return self._lists_of([docs, arts], len(leaves))
         doc_max = max((d[0] for d in docs), default=0.0) or 1.0
         art_max = max((a[0] for a in arts), default=0.0) or 1.0
-        doc_norm = {(li, i): s / doc_max for s, li, i in heapq.nlargest(DOC_POOL, docs)}
-        best: dict[tuple[int, int], float] = {}
+        doc_norm = {
+            leaves[li].doc_ids[i]: s / doc_max for s, li, i in heapq.nlargest(DOC_POOL, docs)
+        }
+        best: dict[Any, float] = {}
         final_arts = []
         for s, li, i in arts:
-            p = leaves[li].parent(i)
-            key = (li, p if p is not None else -1)
+            key = leaves[li].doc_ids[i]
             norm = s / art_max
             if norm > best.get(key, 0.0):
                 best[key] = norm
             final_arts.append((s * (1.0 + DOC_FUSION * doc_norm.get(key, 0.0)), li, i))
-        final_docs = [(DOC_OWN * s / doc_max + best.get((li, i), 0.0), li, i) for s, li, i in docs]
+        best.pop(None, None)  # an index without the doc_id column: no fusion
+        final_docs = [
+            (DOC_OWN * s / doc_max + best.get(leaves[li].doc_ids[i], 0.0), li, i)
+            for s, li, i in docs
+        ]
         return self._lists_of([final_arts, final_docs], len(leaves))
 
     @staticmethod

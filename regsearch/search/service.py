@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as Q
+from whoosh.matching import IntersectionMatcher, ListMatcher
 
 from regsearch.errors import BadQuery, DocumentNotFound
 from regsearch.index import store
@@ -28,6 +29,7 @@ from regsearch.index.statusq import STATUS_VALUES
 from regsearch.model import ArticleHit, Document, FacetCount, SearchHit, SearchPage, SearchQuery
 from regsearch.search import highlight
 from regsearch.search.cleanup import CleanupQuery, CleanupReport, build_report
+from regsearch.search.kindq import OfKind
 from regsearch.search.query import ParsedQuery, parse_query
 from regsearch.search.statuses import evidence_for
 from regsearch.status import dates_of, status_at, today
@@ -160,10 +162,9 @@ class SearchService:
         kwargs: dict[str, Any] = {}
         if sq.sort != "relevance" or q is None:
             kwargs = {"sortedby": "publish", "reverse": sq.sort != "oldest"}
-        # The kind term first: the intersection then skips the other kind's records
-        # instead of checking phrases in them. One pass gives the page, the total and
-        # the record numbers for the facets.
-        whole = Q.And([Q.Term("kind", kind), q]) if q is not None else Q.Term("kind", kind)
+        # Only the segments of this kind are searched (see kindq). One pass gives the
+        # page, the total and the record numbers for the facets.
+        whole = OfKind(kind, q)
         # An empty filter set means "no filter" to whoosh: nothing can match then.
         results = searcher.search(whole, filter=allowed, limit=None, **kwargs) if allowed else []
         matched = [h.docnum for h in results]
@@ -183,11 +184,11 @@ class SearchService:
     def _facets(self, docnums: list[int], day: str) -> dict[str, list[FacetCount]]:
         out: dict[str, list[FacetCount]] = {}
         for name, col in _FACET_COLUMNS.items():
-            values = self._column(col)
-            counts = Counter(values[d] for d in docnums if values[d])
+            counts = Counter(self._column(col).values(docnums))
+            counts.pop(None, None)
+            counts.pop("", None)
             out[name] = _facet_list(counts, by_value=name == "year")
-        status = self._cache.status
-        out["status"] = _facet_list(Counter(status(d, day) for d in docnums))
+        out["status"] = _facet_list(self._cache.status_counts(docnums, day))
         return out
 
     def _hits(
@@ -199,7 +200,10 @@ class SearchService:
         snippets: dict[int, str] = {}
         for hit in sorted(page, key=lambda h: h.docnum):
             text = unpack_text(hit.fields().get("text_z"))
-            spans = highlight.match_spans(reader, hit.docnum, highlights, cache, text)
+            if articles:  # short texts: analysing again is cheaper than reading postings
+                spans = highlight.text_spans(text, highlights)
+            else:
+                spans = highlight.match_spans(reader, hit.docnum, highlights, cache, text)
             snippets[hit.docnum] = highlight.render(text, spans)
         out = []
         for hit in page:
@@ -246,25 +250,47 @@ class SearchService:
         body_q = parsed.whoosh(fields=("body",), known_items=False)
         if body_q is None:
             return
-        ids = Q.Or([Q.Term("doc_id", h.id) for h in hits])
-        results = self._searcher.search(Q.And([body_q, ids, Q.Term("kind", "article")]), limit=None)
-        best: dict[str, list[Any]] = {}
-        for r in results:
-            lst = best.setdefault(r["doc_id"], [])
-            if len(lst) < ARTICLES_PER_DOC:
-                lst.append(r)
-        chosen = sorted((r for lst in best.values() for r in lst), key=lambda r: r.docnum)
-        reader = self._searcher.reader()
-        cache: dict[str, Any] = {}
-        snips = {}
-        for r in chosen:
-            text = unpack_text(r.get("text_z"))
-            spans = highlight.match_spans(reader, r.docnum, highlights, cache, text)
-            snips[r.docnum] = highlight.render(text, spans)
+        best = self._best_articles(body_q, [h.id for h in hits])
+        found: dict[int, ArticleHit] = {}
+        for docnum in sorted(d for lst in best.values() for d in lst):
+            f = self._searcher.stored_fields(docnum)
+            text = unpack_text(f.get("text_z"))
+            spans = highlight.text_spans(text, highlights)
+            found[docnum] = ArticleHit(number=f["article"], snippet=highlight.render(text, spans))
         for h in hits:
-            h.articles = [
-                ArticleHit(number=r["article"], snippet=snips[r.docnum]) for r in best.get(h.id, [])
-            ]
+            h.articles = [found[d] for d in best.get(h.id, [])]
+
+    def _best_articles(self, body_q: Any, doc_ids: list[str]) -> dict[str, list[int]]:
+        """The ARTICLES_PER_DOC best-scoring articles matching `body_q` of each document.
+
+        The documents' article records (from the `doc_id` postings) bound the walk:
+        the query's matcher is intersected with their list, so it never runs past them.
+        """
+        searcher = self._searcher
+        ids = Q.Or([Q.Term("doc_id", i) for i in doc_ids])
+        members = sorted(searcher.docs_for_query(OfKind("article", ids)))
+        if not members:
+            return {}
+        context = searcher.context()
+        scored: list[tuple[float, int]] = []
+        for leaf, offset in searcher.leaf_searchers():
+            size = leaf.doc_count_all()
+            local = [d - offset for d in members if offset <= d < offset + size]
+            if not local:
+                continue
+            m = body_q.matcher(leaf, context)
+            both = IntersectionMatcher(ListMatcher(local), m)
+            while both.is_active():
+                scored.append((-m.score(), both.id() + offset))
+                both.next()
+        scored.sort()
+        doc_of = self._column("doc_id")
+        best: dict[str, list[int]] = {}
+        for _neg, docnum in scored:
+            lst = best.setdefault(doc_of[docnum], [])
+            if len(lst) < ARTICLES_PER_DOC:
+                lst.append(docnum)
+        return best
 
     # -- documents -------------------------------------------------------------
     def _doc_fields(self, key: str) -> dict[str, Any]:
@@ -354,7 +380,7 @@ class SearchService:
         q = Q.Or([Q.Term(f, t) for t in terms for f in ("title", "number")])
         day = today()
         out = []
-        for hit in self.searcher.search(Q.And([q, Q.Term("kind", "doc")]), limit=limit):
+        for hit in self.searcher.search(OfKind("doc", q), limit=limit):
             f = hit.fields()
             out.append(
                 SearchHit(
