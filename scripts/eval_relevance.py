@@ -10,6 +10,11 @@ plus the query latency of question search.
 
     .venv/bin/python scripts/eval_relevance.py            # all 1,230 questions
     .venv/bin/python scripts/eval_relevance.py --limit 200 --ids odd
+    .venv/bin/python scripts/eval_relevance.py --cv 5     # held-out figures of the law model
+
+With `--cv K` the learned law model (`regsearch/data/question_model.json`) is
+replaced, for each fold of questions (query_id mod K), by one trained on the other
+K-1 folds only, so every question is answered by a model that never saw it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from whoosh import query as Q  # noqa: E402
 
@@ -35,6 +41,7 @@ from regsearch.index.analyzer import query_terms  # noqa: E402
 from regsearch.index.schema import SCHEMA_VERSION  # noqa: E402
 from regsearch.model import SearchQuery  # noqa: E402
 from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery  # noqa: E402
+from regsearch.search.question_model import LawModel, train_model, use_model  # noqa: E402
 from regsearch.search.question_rank import question_rewriter  # noqa: E402
 from regsearch.search.question_score import FusedQuery, ScoredTerm  # noqa: E402
 from regsearch.search.service import SearchService  # noqa: E402
@@ -181,20 +188,63 @@ def percentile(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else 0.0
 
 
+def run_cv(svc: SearchService, questions: list[dict[str, Any]], folds: int, corpora: Path) -> Run:
+    """Each fold (query_id mod `folds`) answered by a law model trained on the other folds
+    (of all of stard-train, not only the questions evaluated)."""
+    import train_question_model as tq
+
+    every = tq.load_questions(corpora / "stard-train" / "queries.jsonl")
+    laws = tq.read_laws(corpora / "lawrefbook", {r["path"] for q in every for r in q["relevant"]})
+    arts: list[Any] = [None] * len(questions)
+    docs: list[Any] = [None] * len(questions)
+    lat: list[float] = []
+    try:
+        for fold in range(folds):
+            train = [q for q in every if q["query_id"] % folds != fold]
+            use_model(train_model(tq.examples(train, laws)))
+            held = [i for i, q in enumerate(questions) if q["query_id"] % folds == fold]
+            run = run_system(svc, [questions[i] for i in held])
+            for j, i in enumerate(held):
+                arts[i], docs[i] = run.articles[j], run.documents[j]
+            lat.extend(run.latencies)
+    finally:
+        use_model(None)
+    return Run(arts, docs, lat)
+
+
 def evaluate(
-    index_dir: Path, questions: list[dict[str, Any]], baseline: bool = True
+    index_dir: Path,
+    questions: list[dict[str, Any]],
+    baseline: bool = True,
+    cv: int = 0,
+    no_model: bool = False,
+    corpora: Path | None = None,
 ) -> dict[str, Any]:
-    """Metrics of question search (and the baseline) over `questions`, per parity of query_id."""
+    """Metrics of question search (and the baseline) over `questions`, per parity of query_id.
+
+    `cv`: held-out figures (see the module doc); `no_model`: also question mode without
+    the learned law model."""
     systems: dict[str, Callable[[str], Any]] = {"question": question_rewriter}
+    if no_model:
+        systems["no law model"] = question_rewriter
     if baseline:
         systems["plain BM25"] = plain_rewriter
-    out: dict[str, Any] = {"questions": len(questions), "systems": {}}
+    out: dict[str, Any] = {"questions": len(questions), "cv": cv, "systems": {}}
     for name, rewriter in systems.items():
         print(f"running {name} ...", file=sys.stderr)
         svc = SearchService(index_dir, rewrite=rewriter)
         try:
             svc.search(SearchQuery(q=questions[0]["query"]))  # warm up (jieba, columns)
-            run = run_system(svc, questions)
+            if name == "question" and cv > 1:
+                run = run_cv(svc, questions, cv, corpora or corpora_dir())
+            elif name == "no law model":
+                use_model(LawModel())
+                try:
+                    run = run_system(svc, questions)
+                finally:
+                    use_model(None)
+            else:
+                run = run_system(svc, questions)
         finally:
             svc.close()
         split: dict[str, dict[str, float]] = {"all": metrics(questions, run)}
@@ -225,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ids", choices=("all", "even", "odd"), default="all")
     ap.add_argument("--limit", type=int, default=None, help="only the first N questions")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--cv", type=int, default=0, help="K-fold held-out run of the law model")
+    ap.add_argument("--no-model", action="store_true", help="also run without the law model")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
     corpora = args.corpora or corpora_dir()
@@ -235,11 +287,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     ensure_index(src, args.index, rebuild=args.rebuild)
     questions = load_questions(qfile, args.ids, args.limit)
-    result = evaluate(args.index, questions, baseline=not args.no_baseline)
+    result = evaluate(
+        args.index,
+        questions,
+        baseline=not args.no_baseline,
+        cv=args.cv,
+        no_model=args.no_model,
+        corpora=corpora,
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
-    print(f"{result['questions']} questions from {qfile}")
+    held = f", law model held out ({args.cv}-fold CV)" if args.cv > 1 else ""
+    print(f"{result['questions']} questions from {qfile}{held}")
     for split in ("all", "even", "odd"):
         rows = {
             name: sys_["metrics"][split]

@@ -21,9 +21,9 @@ from regsearch.errors import IndexBusy, IndexMissing
 from regsearch.index import store
 from regsearch.index.fastwrite import fast_writer
 from regsearch.index.records import records_for, stored_dates
-from regsearch.index.schema import make_schema
+from regsearch.index.schema import ColumnOnly, Unstored, make_schema
 from regsearch.index.statusq import STATUS_VALUES, status_query
-from regsearch.index.writer import update_index
+from regsearch.index.writer import MAX_SEGMENTS, segment_kind, update_index
 from regsearch.model import SearchQuery
 from regsearch.search.service import SearchService
 from regsearch.status import dates_of, status_at
@@ -220,16 +220,35 @@ def test_status_query_agrees_with_status_at(service, fixture_docs):
     assert {s for (s, _d), v in ids_of.items() if v} == set(STATUS_VALUES)
 
 
+def _plain(rec: dict) -> dict:
+    """A record as whoosh's own writer takes it (it knows neither `Unstored` nor
+    `ColumnOnly`, whose values have no postings)."""
+    return {
+        k: v.value if isinstance(v, Unstored) else v
+        for k, v in rec.items()
+        if not isinstance(v, ColumnOnly)
+    }
+
+
 def test_fast_writer_writes_what_whoosh_writes(fixture_docs):
     records = [r for d in fixture_docs for r in records_for(d)]
     indexes = []
-    for make in (lambda ix: SegmentWriter(ix), lambda ix: fast_writer(ix)):
+    for make, prepare in ((SegmentWriter, _plain), (fast_writer, lambda rec: rec)):
         ix = RamStorage().create_index(make_schema())
         writer = make(ix)
         for rec in records:
-            writer.add_document(**rec)
+            writer.add_document(**prepare(rec))
         writer.commit()
         indexes.append(ix)
+    # Articles keep the document's level as a column (filters, facets), not stored.
+    article = next(r for r in records if r["kind"] == "article" and "level" in r)
+    with indexes[1].searcher() as s:
+        n = s.document_number(id=article["id"])
+        parent = s.stored_fields(s.document_number(id=article["doc_id"]))
+        assert "level" not in s.stored_fields(n)
+        assert "st_eff" not in s.stored_fields(n)
+        assert s.reader().column_reader("level")[n] == parent["level"]
+        assert s.reader().column_reader("st_eff")[n] == parent["st_eff"]
     dumps = []
     for ix in indexes:
         with ix.searcher() as s:
@@ -246,3 +265,30 @@ def test_fast_writer_writes_what_whoosh_writes(fixture_docs):
             dumps.append((postings, lengths))
     assert len(dumps[0][0]) > 500
     assert dumps[0] == dumps[1]
+
+
+def test_segments_hold_one_kind_and_many_updates_are_compacted(tmp_path, fixture_docs):
+    index_dir = tmp_path / "ix"
+    for i in range(1, len(fixture_docs) + 1):  # one more document per update
+        update_index(index_dir, fixture_docs[:i])
+    ix, _gen, _meta = store.open_current(index_dir)
+    kinds = [segment_kind(ix, seg) for seg in ix._segments()]
+    assert len(fixture_docs) > MAX_SEGMENTS  # enough updates to need compaction
+    assert 0 < kinds.count("doc") <= MAX_SEGMENTS
+    assert 0 < kinds.count("article") <= MAX_SEGMENTS
+    with ix.searcher() as s:
+        for seg_reader, _offset in s.reader().leaf_readers():
+            found = {k for k in ("doc", "article") if ("kind", k) in seg_reader}
+            assert len(found) == 1
+    rebuilt = tmp_path / "rebuilt"
+    update_index(rebuilt, fixture_docs, rebuild=True)
+    for q in ("劳动合同", "第三条", "应当"):
+        for articles in (False, True):
+            sq = SearchQuery(q=q, articles=articles, per_page=50, as_of="2024-01-01")
+            with SearchService(index_dir) as a, SearchService(rebuilt) as b:
+                pa, pb = a.search(sq), b.search(sq)
+            assert pa.total == pb.total
+            assert sorted(h.id for h in pa.results) == sorted(h.id for h in pb.results)
+            assert [h.articles for h in sorted(pa.results, key=lambda h: h.id)] == [
+                h.articles for h in sorted(pb.results, key=lambda h: h.id)
+            ]

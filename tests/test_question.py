@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,13 @@ from regsearch.search.question import (
     load_vocabulary,
     parse_vocabulary,
     rewrite,
+)
+from regsearch.search.question_model import (
+    MODEL_PATH,
+    LawModel,
+    load_model,
+    train_model,
+    use_model,
 )
 from regsearch.search.question_rank import QuestionParsed, question_rewriter
 from regsearch.search.service import SearchService
@@ -169,6 +177,14 @@ def question_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
+@pytest.fixture(autouse=True)
+def no_law_model():
+    """Ranking tests on the tiny index do not depend on the shipped (retrainable) model."""
+    use_model(LawModel())
+    yield
+    use_model(None)
+
+
 @pytest.fixture()
 def service(question_index: Path):
     svc = SearchService(question_index, rewrite=question_rewriter)
@@ -229,3 +245,105 @@ def test_precise_queries_keep_the_parser(service) -> None:
     assert type(service.parse("劳动合同 经济补偿")) is ParsedQuery
     page = service.search(SearchQuery(q="劳动合同 租金", as_of="2024-01-01"))
     assert page.total == 0  # all words must still match outside question mode
+
+
+# -- the learned law model ---------------------------------------------------------------
+
+_EXAMPLES = [
+    (["工资", "拖欠"], ["劳动法"], ["劳动报酬", "用人单位", "第三十条"]),
+    (["工资", "加班"], ["劳动法"], ["劳动报酬", "用人单位", "第四十四条"]),
+    (["租金"], ["民法典"], ["承租人", "租金"]),
+    (["租金", "工资"], ["民法典"], ["承租人", "用人单位"]),
+]
+
+
+def test_train_model_counts_laws_and_term_associations() -> None:
+    model = train_model(_EXAMPLES)
+    assert model.prior == {"劳动法": 1.0, "民法典": 1.0}
+    # 工资: 3 questions (2 cite 劳动法, 1 民法典), smoothed by KAPPA=2; 租金: 2 questions.
+    # 拖欠 and 加班 occur once (< MIN_COUNT) and learn nothing.
+    assert model.assoc == {"工资": {"劳动法": 0.4, "民法典": 0.2}, "租金": {"民法典": 0.5}}
+
+
+def test_train_expansions_learns_statute_words_by_lift(monkeypatch: pytest.MonkeyPatch) -> None:
+    from regsearch.search import question_model as qm
+
+    monkeypatch.setattr(qm, "EXPAND_MIN_QUESTIONS", 2)
+    monkeypatch.setattr(qm, "EXPAND_MIN_COUNT", 2)
+    monkeypatch.setattr(qm, "EXPAND_MIN_LIFT", 1.2)
+    table = qm.train_expansions(_EXAMPLES)
+    # 工资 (3 questions): 劳动报酬 in 2 of them, P=2/3, in 2 of 4 articles overall: lift 4/3.
+    # 用人单位 is in 3 of 3 but also 3 of 4 overall: lift 4/3, P=1. Article numbers are
+    # never learned; 承租人 co-occurs with 租金 in 2 of 2 (lift 2), 租金 itself is skipped.
+    lift = math.log(4 / 3)
+    assert list(table) == ["工资", "租金"]
+    assert table["工资"] == pytest.approx({"用人单位": 1.0 * lift, "劳动报酬": 2 / 3 * lift})
+    assert table["租金"] == pytest.approx({"承租人": math.log(2)})
+
+
+def test_expansions_skip_known_words_and_scale_to_the_best() -> None:
+    model = LawModel(expand={"辞退": {"解除": 3.0, "劳动合同": 1.5}, "老板": {"用人单位": 1.0}})
+    got = model.expansions({"辞退": 1.0, "老板": 0.5}, exclude={"劳动合同"})
+    assert [w for w, _ in got] == ["解除", "用人单位"]
+    assert [v for _, v in got] == pytest.approx([0.3, 0.3 * 0.5 / 3.0])
+    assert model.expansions({"别的": 1.0}) == []
+
+
+def test_law_boosts_combine_prior_and_associations() -> None:
+    model = LawModel(prior={"劳动法": 1.0, "刑法": 0.5}, assoc={"工资": {"劳动法": 0.4}})
+    boosts = model.boosts({"工资": 1.0, "拖欠": 1.0})
+    assert boosts == pytest.approx({"劳动法": 1.0 + 1.0 + 0.5 * 0.4 / 2, "刑法": 1.5})
+    assert LawModel().boosts({"工资": 1.0}) == {}
+
+
+def test_law_model_round_trips_and_survives_bad_files(tmp_path: Path) -> None:
+    model = train_model(_EXAMPLES)
+    again = LawModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert (again.prior, again.assoc) == (model.prior, model.assoc)
+    assert LawModel.from_json({"format": 99, "prior": {"x": 1}}) == LawModel()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", "utf-8")
+    assert load_model(bad) == LawModel()
+    assert load_model(tmp_path / "missing.json") == LawModel()
+
+
+def test_shipped_law_model_is_small_and_general() -> None:
+    use_model(None)
+    model = load_model()
+    assert MODEL_PATH.stat().st_size < 400_000
+    assert len(model.prior) >= 50 and "中华人民共和国劳动合同法" in model.prior
+    # Single words, never whole questions: the table generalizes to new questions.
+    assert all(len(term) <= 8 for term in model.assoc)
+    assert all(len(laws) <= 8 for laws in model.assoc.values())
+
+
+def test_law_boost_reorders_articles_by_their_document(question_index: Path) -> None:
+    def rewriter(text: str) -> QuestionParsed | None:
+        parsed = question_rewriter(text)
+        return (
+            dataclasses.replace(parsed, law_boost={"某某省劳动合同条例": 10.0}) if parsed else None
+        )
+
+    svc = SearchService(question_index, rewrite=rewriter)
+    try:
+        hits = _articles(svc, "老板把我辞退了，能要经济补偿吗？")
+    finally:
+        svc.close()
+    assert hits[0] == ("local-labor", "第二十条")
+
+
+def test_question_rewriter_applies_the_loaded_model() -> None:
+    use_model(
+        LawModel(
+            prior={"中华人民共和国劳动合同法": 0.5},
+            assoc={"工资": {"某法": 0.4}},
+            expand={"拖欠": {"支付令": 2.0}},
+        )
+    )
+    parsed = question_rewriter("工资被拖欠了怎么办")
+    assert parsed is not None
+    expansions = [(t.text, t.weight) for t in parsed.question.terms if t.text == "支付令"]
+    assert expansions == [("支付令", pytest.approx(0.3))]
+    assert parsed.law_boost == pytest.approx(
+        {"中华人民共和国劳动合同法": 1.5, "某法": 1.0 + 0.5 * 0.4 / 2}
+    )

@@ -132,3 +132,15 @@ def test_get_versions_stats(service):
     assert st["statuses"]["已失效"] == 1
     assert len(list(service.iter_documents())) == 12
     assert service.suggest("劳动合同规定")[0].id in {"labor2010", "labor2020"}
+
+
+def test_questions_go_through_question_mode_by_default(index_dir) -> None:
+    from regsearch.search.question_rank import QuestionParsed
+    from regsearch.search.service import SearchService
+
+    with SearchService(index_dir) as default, SearchService(index_dir, rewrite=None) as plain:
+        assert isinstance(default.parse("公司不给交社保怎么办？"), QuestionParsed)
+        assert not isinstance(plain.parse("公司不给交社保怎么办？"), QuestionParsed)
+        # Titles, 文号 and phrases keep their exact behaviour.
+        for text in ("国办函〔2018〕71号", '"行政执法"', "贵州省行政执法监督办法"):
+            assert not isinstance(default.parse(text), QuestionParsed)

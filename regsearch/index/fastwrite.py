@@ -5,10 +5,11 @@ pool that spills sorted runs to disk, then per posting a field-length lookup
 through a column reader and an assertion-laden `add_posting`. With ~20 million
 postings in the whole corpus that alone is minutes. Here, for our own writers:
 
-- `MemoryPool` keeps postings in one list (memory is ample; no spilled runs) and
-  sorts it once by (field, term, docnum), the order whoosh requires;
-- `add_postings` reads each field's document lengths once into a list and feeds
-  whoosh's own postings writer the same calls whoosh would make, minus the checks.
+- `MemoryPool` keeps postings in memory (ample; no spilled runs), grouped by term
+  as they arrive, and sorts only the distinct terms at the end;
+- `add_document` files pre-analyzed postings (`Preindexed`) straight into it;
+- `add_postings` reads each field's document lengths once into a list and fills
+  whoosh's own postings writer a block at a time, writing the blocks whoosh would.
 
 The segment files are byte-for-byte the format whoosh writes and reads.
 """
@@ -25,11 +26,12 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     _lenfield,
 )
-from whoosh.system import pack_ushort
+from whoosh.fields import ID
+from whoosh.system import emptybytes, pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from regsearch.index.schema import Preindexed
+from regsearch.index.schema import Preindexed, Unstored
 
 # Whoosh zlib-compresses every posting block, even the one-posting blocks of most terms,
 # where it saves little and costs ~25 µs each (zlib's state set-up): only blocks of at
@@ -58,23 +60,31 @@ class FastCodec(W3Codec):
 
 
 class MemoryPool:
-    """Whoosh's PostingPool interface, in memory."""
+    """Whoosh's PostingPool interface, in memory, grouped by term as postings arrive.
+
+    `terms[(field, term bytes)]` is the list of (docnum, weight, value) of that term,
+    in the order added (ascending docnums, as both add_document and whoosh's
+    add_reader add them); only the distinct terms are sorted at the end.
+    """
 
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
-        self.items: list[tuple[str, bytes, int, float, bytes | None]] = []
-        self.add = self.items.append
+        self.terms: dict[tuple[str, bytes], list[tuple[int, float, bytes | None]]] = {}
         self.fieldnames: set[str] = set()
 
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, btext, docnum, weight, value = item
+        lst = self.terms.get((fieldname, btext))
+        if lst is None:
+            self.terms[(fieldname, btext)] = [(docnum, weight, value)]
+        else:
+            lst.append((docnum, weight, value))
+
     def iter_postings(self) -> Any:
-        items = self.items
-        # (field, term, docnum, ...) tuples: docnums are unique within a term, so the plain
-        # tuple order is (field, term, docnum) and no key tuples need building.
-        items.sort()
-        return iter(items)
+        terms = self.terms
+        return ((key, terms[key]) for key in sorted(terms))
 
     def cleanup(self) -> None:
-        self.items = []
-        self.add = self.items.append
+        self.terms = {}
 
 
 def _lengths(pdr: Any, fieldname: str, doccount: int) -> list[int]:
@@ -86,16 +96,15 @@ def _lengths(pdr: Any, fieldname: str, doccount: int) -> list[int]:
 
 
 def add_postings(self: Any, schema: Any, pdr: Any, items: Any) -> None:
-    """W3FieldWriter.add_postings without per-posting lookups and checks (same output)."""
+    """W3FieldWriter.add_postings over the MemoryPool's grouped terms, a block at a time
+    (the same blocks whoosh writes: `blocklimit` postings each, the rest at the end)."""
     doccount = pdr.doc_count_all() if pdr else 0
     lastfn = None
-    lasttext = None
     pw: Any = None
+    fieldobj: Any = None
     lengths: list[int] = []
-    for fieldname, btext, docnum, weight, value in items:
+    for (fieldname, btext), postings in items:
         if fieldname != lastfn:
-            if lasttext is not None:
-                self.finish_term()
             if lastfn is not None:
                 self.finish_field()
             fieldobj = schema[fieldname]
@@ -103,30 +112,26 @@ def add_postings(self: Any, schema: Any, pdr: Any, items: Any) -> None:
             pw = self._postwriter
             lengths = _lengths(pdr, fieldname, doccount) if fieldobj.scorable else []
             lastfn = fieldname
-            lasttext = None
-        if btext != lasttext:
-            if lasttext is not None:
-                _finish_term(self, pw)
-            self._btext = btext
-            pw.start_postings(fieldobj.format, W3TermInfo())
-            lasttext = btext
-        # W3PostingsWriter.add_posting minus its type assertions, inline (per posting).
-        if len(pw._ids) >= pw._blocklimit:
-            pw._write_block()
-        pw._ids.append(docnum)
-        pw._weights.append(weight)
-        if weight > pw._maxweight:
-            pw._maxweight = weight
-        if value:
-            pw._values.append(value)
-        if lengths:
-            length = lengths[docnum]
-            if length:
-                if pw._minlength is None or length < pw._minlength:
-                    pw._minlength = length
-                if length > pw._maxlength:
-                    pw._maxlength = length
-    if lasttext is not None:
+        self._btext = btext
+        pw.start_postings(fieldobj.format, W3TermInfo())
+        limit = pw._blocklimit
+        for i in range(0, len(postings), limit):
+            if i:
+                pw._write_block()
+            docs, weights, values = zip(*postings[i : i + limit], strict=True)
+            pw._ids.extend(docs)
+            pw._weights.extend(weights)
+            top = max(weights)
+            if top > pw._maxweight:
+                pw._maxweight = top
+            pw._values.extend(v for v in values if v)
+            if lengths:
+                lens = [n for n in map(lengths.__getitem__, docs) if n]
+                if lens:
+                    low = min(lens)
+                    if pw._minlength is None or low < pw._minlength:
+                        pw._minlength = low
+                    pw._maxlength = max(pw._maxlength, max(lens))
         _finish_term(self, pw)
     if lastfn is not None:
         self.finish_field()
@@ -142,20 +147,35 @@ def add_document(self: Any, **fields: Any) -> None:
     perdocwriter = self.perdocwriter
     schema = self.schema
     docnum = self.docnum
-    items = self.pool.items
+    terms = self.pool.terms
     perdocwriter.start_doc(docnum)
     for fieldname in sorted(fields):
         value = fields[fieldname]
         if value is None:
             continue
         field = schema[fieldname]
+        stored, indexed = field.stored, field.indexed
+        if isinstance(value, Unstored):
+            stored, indexed = False, indexed and value.indexed
+            value = value.value
         length = 0
-        if field.indexed:
-            pre = value.items if isinstance(value, Preindexed) else list(field.index(value))
-            items.extend([(fieldname, t, docnum, w, v) for t, _f, w, v in pre])
-            if field.scorable:
-                length = sum(f for _t, f, _w, _v in pre)
-        perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+        if indexed:
+            if isinstance(value, Preindexed):
+                pre = value.items
+            elif type(field) is ID:  # one whole-value term, as whoosh's IDTokenizer gives
+                pre = [(value.encode("utf-8"), 1, field.format.field_boost, emptybytes)]
+            else:
+                pre = list(field.index(value))
+            for t, f, w, v in pre:
+                lst = terms.get((fieldname, t))
+                if lst is None:
+                    terms[(fieldname, t)] = [(docnum, w, v)]
+                else:
+                    lst.append((docnum, w, v))
+                length += f
+            if not field.scorable:
+                length = 0
+        perdocwriter.add_field(fieldname, field, value if stored else None, length)
         column = field.column_type
         if column:
             perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))

@@ -14,7 +14,15 @@ from typing import Any
 from whoosh.system import pack_uint
 
 from regsearch.index.analyzer import is_single_han, normalize, tokenize
-from regsearch.index.schema import ALWAYS, NEVER, Preindexed, encode_tokens, make_schema
+from regsearch.index.schema import (
+    ALWAYS,
+    NEVER,
+    ColumnOnly,
+    Preindexed,
+    Unstored,
+    encode_tokens,
+    make_schema,
+)
 from regsearch.model import Document
 from regsearch.status import StatusDates, dates_of
 
@@ -80,6 +88,9 @@ def _chars(text: str | None) -> Preindexed | None:
     )
 
 
+STATUS_FIELDS = ("st_eff", "st_rep", "st_inv", "st_sup", "st_par")
+
+
 def status_fields(dates: StatusDates) -> dict[str, str]:
     return {
         "st_eff": dates.effective or ALWAYS,
@@ -122,6 +133,13 @@ def unpack_text(text_z: bytes | None) -> str:
     return zlib.decompress(text_z).decode("utf-8") if text_z else ""
 
 
+# Document attributes that article records keep as columns / terms only, or leave out.
+ARTICLE_UNSTORED = frozenset({"authority1", "authority_kw", "level", "region", "publish", "year"})
+ARTICLE_OMITTED = frozenset({"topic", "effective", "expiry"})
+# An article's status comes from these columns; the status terms (statusq) are the documents'.
+ARTICLE_COLUMN_ONLY = frozenset(STATUS_FIELDS)
+
+
 def records_for(doc: Document) -> list[dict[str, Any]]:
     """The doc record and the article records of one document, ready for add_document."""
     authorities = [a for a in [doc.authority, *doc.co_authorities] if a]
@@ -159,10 +177,24 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
     }
     records = [main]
     article_title = _pre("title", doc.title, "query") if doc.articles else None
+    # An article hit shows only its own fields and its status; the document's other
+    # attributes stay columns (filters, facets) and indexed terms, but are not stored
+    # again with each of its ~40 articles.
+    shared = {
+        k: (
+            ColumnOnly(v)
+            if k in ARTICLE_COLUMN_ONLY
+            else Unstored(v)
+            if k in ARTICLE_UNSTORED
+            else v
+        )
+        for k, v in common.items()
+        if k not in ARTICLE_OMITTED and v is not None
+    }
     for i, art in enumerate(doc.articles):
         records.append(
             {
-                **common,
+                **shared,
                 "id": f"{doc.id}#{i}",
                 "kind": "article",
                 # Articles carry no sub-words of the title and no `chars`: they are

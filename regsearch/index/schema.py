@@ -31,7 +31,7 @@ from regsearch.index.analyzer import LegalAnalyzer, is_single_han
 
 # Bump when the schema or the record layout changes; an index of another version
 # must be rebuilt (`regsearch ingest --rebuild`).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 NEVER = "9999-99-99"  # an event that never happens sorts after every date
 ALWAYS = "0000-00-00"  # an unknown effective date: in force since forever
@@ -47,6 +47,24 @@ class Preindexed:
 
     def __init__(self, items: list[tuple[bytes, int, float, bytes]]) -> None:
         self.items = items
+
+
+class Unstored:
+    """A record value that is indexed and kept as a column as its field says, but not
+    stored (regsearch.index.fastwrite honours it): for attributes repeated on every
+    article of a document."""
+
+    __slots__ = ("value",)
+    indexed = True
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class ColumnOnly(Unstored):
+    """A record value kept only as a column: neither indexed nor stored."""
+
+    indexed = False
 
 
 _SWAP = sys.byteorder != "little"  # values are stored little-endian

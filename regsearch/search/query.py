@@ -54,6 +54,7 @@ class ParsedQuery:
     root: Node | None
     doc_number: str | None = None
     title: str | None = None
+    as_of: str | None = None  # the status day of the search (set by the service)
 
     def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
         """The Whoosh query over `fields` (None when the query is empty)."""

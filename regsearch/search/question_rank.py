@@ -18,7 +18,8 @@ from whoosh import query as Q
 
 from regsearch.index.analyzer import query_terms, tokenize
 from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery
-from regsearch.search.question import QuestionQuery, is_question, rewrite
+from regsearch.search.question import QuestionQuery, WeightedTerm, is_question, rewrite
+from regsearch.search.question_model import load_model
 from regsearch.search.question_score import FusedQuery, ScoredTerm
 from regsearch.status import today
 
@@ -49,6 +50,7 @@ class QuestionParsed(ParsedQuery):
     question: QuestionQuery = field(default_factory=lambda: QuestionQuery(original=""))
     local: bool = False  # the question names a place: no demotion of local rules
     day: str = ""  # the day versions are judged current on (default: the search's or today)
+    law_boost: dict[str, float] = field(default_factory=dict)  # law title -> learned multiplier
 
     def scored_terms(self, fields: tuple[str, ...]) -> list[ScoredTerm]:
         out = []
@@ -73,7 +75,9 @@ class QuestionParsed(ParsedQuery):
             return Q.Or([Q.Term(t.field, t.text, boost=t.boost) for t in terms])
         # The service may set `as_of` (the status day of the search) on the parsed query.
         day = self.day or getattr(self, "as_of", None) or today()
-        return FusedQuery(terms, self.phrase_queries(), day=day, local=self.local)
+        return FusedQuery(
+            terms, self.phrase_queries(), day=day, local=self.local, doc_boost=self.law_boost
+        )
 
     def highlights(self) -> list[tuple[str, ...]]:
         terms = [(t.text,) for t in self.question.terms if not t.expansion]
@@ -87,10 +91,26 @@ def question_rewriter(text: str) -> QuestionParsed | None:
     rq = rewrite(text, query_terms, subwords=_subwords)
     if not rq.terms:
         return None
+    model = load_model()
+    own = own_terms(rq)
+    present = {t.text for t in rq.terms}
+    for word, weight in model.expansions(own, exclude=present):
+        rq.terms.append(WeightedTerm(word, weight, expansion=True))
     root = Node("or", children=[Node("word", text=t.text) for t in rq.terms])
     return QuestionParsed(
         text=text.strip(),
         root=root,
         question=rq,
         local=any(p in text for p in PLACES),
+        law_boost=model.boosts(own),
     )
+
+
+def own_terms(rq: QuestionQuery) -> dict[str, float]:
+    """The question's own words (no vocabulary or sub-word expansions), weighted: the
+    features of the learned law model (`question_model`)."""
+    out: dict[str, float] = {}
+    for t in rq.terms:
+        if not t.expansion:
+            out[t.text] = max(out.get(t.text, 0.0), t.weight)
+    return out

@@ -80,6 +80,18 @@ class _Leaf:
         self._sums: dict[str, tuple[float, int, float, int]] = {}
         self._factors: dict[tuple[str, bool], list[float]] = {}
         self.live = [not reader.is_deleted(i) for i in range(self.size)]
+        self._titles: dict[Any, str] | None = None
+
+    def titles(self) -> dict[Any, str]:
+        """doc_id -> title of the document records in this segment (for law boosts)."""
+        if self._titles is None:
+            stored = self.reader.stored_fields
+            self._titles = {
+                self.doc_ids[i]: stored(i).get("title_s", "")
+                for i in range(self.size)
+                if self.is_doc[i] and self.live[i]
+            }
+        return self._titles
 
     def _col(self, name: str) -> list[Any]:
         if not self.reader.has_column(name):
@@ -192,12 +204,14 @@ class FusedQuery(Q.Query):
         day: str = "",
         local: bool = False,
         fused: bool = True,
+        doc_boost: dict[str, float] | None = None,
     ) -> None:
         self.terms = terms
         self.phrases = phrases or []
         self.day = day
         self.local = local
         self.fused = fused  # False: plain per-kind BM25 (no priors, no fusion), a baseline
+        self.doc_boost = doc_boost or {}  # law title -> multiplier (question_model)
         self.boost = 1.0
         self._lists: dict[int, dict[int, tuple[list[int], list[float]]]] = {}
 
@@ -210,6 +224,7 @@ class FusedQuery(Q.Query):
             and (self.terms, self.day, self.local, self.fused)
             == (other.terms, other.day, other.local, other.fused)
             and self.phrases == other.phrases
+            and self.doc_boost == other.doc_boost
         )
 
     def __hash__(self) -> int:
@@ -296,7 +311,24 @@ class FusedQuery(Q.Query):
             (DOC_OWN * s / doc_max + best.get(leaves[li].doc_ids[i], 0.0), li, i)
             for s, li, i in docs
         ]
+        if self.doc_boost:
+            final_arts = self._boosted(final_arts, leaves)
+            final_docs = self._boosted(final_docs, leaves)
         return self._lists_of([final_arts, final_docs], len(leaves))
+
+    def _boosted(
+        self, group: list[tuple[float, int, int]], leaves: list[_Leaf]
+    ) -> list[tuple[float, int, int]]:
+        """Scores multiplied by the learned boost of their document's title."""
+        titles: dict[Any, str] = {}
+        for lf in leaves:
+            titles.update(lf.titles())
+        boost = self.doc_boost
+        out = []
+        for s, li, i in group:
+            title = titles.get(leaves[li].doc_ids[i])
+            out.append((s * boost.get(title, 1.0) if title else s, li, i))
+        return out
 
     @staticmethod
     def _lists_of(

@@ -70,11 +70,16 @@ class SearchService:
     """search / get / versions / stats / iter_documents / suggest over one index directory."""
 
     def __init__(
-        self, index_dir: str | Path | None = None, rewrite: Rewriter | None = None
+        self, index_dir: str | Path | None = None, rewrite: Rewriter | None | str = "question"
     ) -> None:
         self.index_dir = Path(index_dir) if index_dir else store.default_index_dir()
         # The question-mode seam (issue 6): rewrite(text) -> ParsedQuery | None, tried first.
-        self.rewrite = rewrite
+        # By default plain-language questions go through question mode; None turns it off.
+        if rewrite == "question":
+            from regsearch.search.question_rank import question_rewriter
+
+            rewrite = question_rewriter
+        self.rewrite: Rewriter | None = rewrite  # type: ignore[assignment]
         self._lock = threading.RLock()
         self._ix: Any = None
         self._searcher: Any = None
@@ -156,6 +161,7 @@ class SearchService:
             raise BadQuery("页码须 ≥ 1，每页条数须在 1 到 1000 之间。")
         searcher = self.searcher
         parsed = self.parse(sq.q)
+        parsed.as_of = day  # question mode demotes versions that are dead on this day
         kind = "article" if sq.articles else "doc"
         allowed = self._allowed(sq, day, kind)
         q = parsed.whoosh()
@@ -208,7 +214,7 @@ class SearchService:
         out = []
         for hit in page:
             f = hit.fields()
-            status = status_at(stored_dates(f), day)[0].value
+            status = self._cache.status(hit.docnum, day)  # columns (articles store no dates)
             if articles:
                 out.append(
                     SearchHit(

@@ -1,0 +1,224 @@
+"""A learned model for question search: which laws answer the public's questions, and
+which statute words go with the public's words.
+
+Trained from (question terms, cited law titles, words of the cited articles)
+examples (stard-train, see `scripts/train_question_model.py`), it gives
+
+1. every law title a score multiplier for a question:
+
+    boost(law | q) = 1 + PRIOR_WEIGHT * prior(law) + ASSOC_WEIGHT * assoc(law | q)
+
+- prior(law): how often questions cite the law, log-scaled to 0..1 (the public
+  asks about contracts, labour and torts far more than about fisheries rules).
+- assoc(law | q): the weighted mean over the question's own terms t of
+  P(law | t) = count(t, law) / (count(t) + KAPPA), learned only for terms seen in
+  at least MIN_COUNT training questions, pruned to the strongest few laws per
+  term (a term-to-law association table, like a naive text classifier; no
+  question is stored, so it generalizes to new questions).
+
+2. weighted expansion terms (a term-translation table): for a question term t
+   seen in at least EXPAND_MIN_QUESTIONS questions, the article words a with
+   count(t, a) >= EXPAND_MIN_COUNT and lift P(a | t) / P(a) >= EXPAND_MIN_LIFT,
+   scored P(a | t) * log(lift) (the strongest EXPAND_TOP_ROW per term kept). A
+   question gets the EXPAND_TOP best words it does not already contain, weighted
+   EXPAND_WEIGHT relative to the best (e.g. 辞退 -> 解除, 经济补偿).
+
+All are statistics over many questions, never a lookup of one question's
+answer; `scripts/eval_relevance.py --cv 5` measures them on held-out questions.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "question_model.json"
+FORMAT = 1
+PRIOR_WEIGHT = 1.0
+ASSOC_WEIGHT = 0.5
+KAPPA = 2.0
+MIN_COUNT = 2
+MIN_ASSOC = 0.02  # pruning: weaker term-law associations are dropped
+TOP_LAWS = 8  # pruning: at most this many laws per term
+EXPAND_MIN_QUESTIONS = 3
+EXPAND_MIN_COUNT = 3
+EXPAND_MIN_LIFT = 3.0
+EXPAND_TOP_ROW = 10
+EXPAND_TOP = 5
+EXPAND_WEIGHT = 0.3
+# Article numbers (第四十条) and other numbering are never expansion words: they would
+# favour one article number across all laws, which is memorizing, not vocabulary.
+_NUMBERING = re.compile(r"^(第.+[条款项章节编]|[\d.]+|[一二三四五六七八九十百千零]+)$")
+
+
+@dataclass
+class LawModel:
+    """Law prior and term-to-law associations (keyed by the document title), and the
+    question-term -> article-term translation table."""
+
+    prior: dict[str, float] = field(default_factory=dict)
+    assoc: dict[str, dict[str, float]] = field(default_factory=dict)
+    prior_weight: float = PRIOR_WEIGHT
+    assoc_weight: float = ASSOC_WEIGHT
+    expand: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def expansions(
+        self, terms: dict[str, float], exclude: Collection[str] = ()
+    ) -> list[tuple[str, float]]:
+        """The best EXPAND_TOP learned article words for a question's own weighted terms
+        (its own and `exclude`d words left out), weighted up to EXPAND_WEIGHT."""
+        scores: Counter[str] = Counter()
+        for term, weight in terms.items():
+            for word, v in self.expand.get(term, {}).items():
+                if word not in terms and word not in exclude:
+                    scores[word] += weight * v
+        if not scores:
+            return []
+        top = max(scores.values())
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:EXPAND_TOP]
+        return [(word, EXPAND_WEIGHT * v / top) for word, v in best]
+
+    def boosts(self, terms: dict[str, float]) -> dict[str, float]:
+        """law title -> score multiplier (> 1) for a question's own weighted terms."""
+        if not self.prior and not self.assoc:
+            return {}
+        total = sum(terms.values()) or 1.0
+        assoc: Counter[str] = Counter()
+        for term, weight in terms.items():
+            for law, p in self.assoc.get(term, {}).items():
+                assoc[law] += weight * p / total
+        out = {law: 1.0 + self.prior_weight * p for law, p in self.prior.items()}
+        for law, a in assoc.items():
+            out[law] = out.get(law, 1.0) + self.assoc_weight * a
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": FORMAT,
+            "prior_weight": self.prior_weight,
+            "assoc_weight": self.assoc_weight,
+            "prior": {k: round(v, 4) for k, v in sorted(self.prior.items())},
+            "assoc": _rounded(self.assoc),
+            "expand": _rounded(self.expand),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> LawModel:
+        if data.get("format") != FORMAT:
+            return cls()
+        prior = data.get("prior")
+        assoc = data.get("assoc")
+        expand = data.get("expand")
+        return cls(
+            prior=dict(prior) if isinstance(prior, dict) else {},
+            assoc={t: dict(d) for t, d in assoc.items()} if isinstance(assoc, dict) else {},
+            prior_weight=float(data.get("prior_weight", PRIOR_WEIGHT)),  # type: ignore[arg-type]
+            assoc_weight=float(data.get("assoc_weight", ASSOC_WEIGHT)),  # type: ignore[arg-type]
+            expand={t: dict(d) for t, d in expand.items()} if isinstance(expand, dict) else {},
+        )
+
+
+def _rounded(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    return {
+        t: {k: round(v, 4) for k, v in sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))}
+        for t, d in sorted(table.items())
+    }
+
+
+Example = tuple[Iterable[str], Iterable[str], Iterable[str]]
+
+
+def train_model(examples: Iterable[Example]) -> LawModel:
+    """A LawModel from (question terms, titles of the laws cited, words of the articles
+    cited) examples."""
+    examples = list(examples)
+    n_law: Counter[str] = Counter()
+    n_term: Counter[str] = Counter()
+    n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for terms, laws, _words in examples:
+        law_set = set(laws)
+        for law in law_set:
+            n_law[law] += 1
+        for term in set(terms):
+            n_term[term] += 1
+            for law in law_set:
+                n_pair[term][law] += 1
+    if not n_law:
+        return LawModel()
+    top = math.log(1 + max(n_law.values()))
+    prior = {law: math.log(1 + n) / top for law, n in n_law.items()}
+    assoc: dict[str, dict[str, float]] = {}
+    for term, laws in n_pair.items():
+        if n_term[term] < MIN_COUNT:
+            continue
+        probs = {law: c / (n_term[term] + KAPPA) for law, c in laws.items()}
+        best = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_LAWS]
+        kept = {law: p for law, p in best if p >= MIN_ASSOC}
+        if kept:
+            assoc[term] = kept
+    return LawModel(prior=prior, assoc=assoc, expand=train_expansions(examples))
+
+
+def train_expansions(examples: list[Example]) -> dict[str, dict[str, float]]:
+    """question term -> {article word: P(word | term) * log(lift)} (see the module doc)."""
+    n_q: Counter[str] = Counter()
+    n_word: Counter[str] = Counter()
+    n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    n = 0
+    for terms, _laws, words in examples:
+        word_set = {w for w in words if not _NUMBERING.match(w)}
+        if not word_set:
+            continue
+        n += 1
+        n_word.update(word_set)
+        for term in set(terms):
+            n_q[term] += 1
+            n_pair[term].update(word_set)
+    table: dict[str, dict[str, float]] = {}
+    for term, words in n_pair.items():
+        if n_q[term] < EXPAND_MIN_QUESTIONS:
+            continue
+        row = {}
+        for word, c in words.items():
+            if c < EXPAND_MIN_COUNT or word == term:
+                continue
+            p = c / n_q[term]
+            lift = p / (n_word[word] / n)
+            if lift >= EXPAND_MIN_LIFT:
+                row[word] = p * math.log(lift)
+        best = sorted(row.items(), key=lambda kv: (-kv[1], kv[0]))[:EXPAND_TOP_ROW]
+        if best:
+            table[term] = dict(best)
+    return table
+
+
+_lock = threading.Lock()
+_cache: dict[Path, LawModel] = {}
+_override: list[LawModel] = []
+
+
+def load_model(path: Path | str | None = None) -> LawModel:
+    """The shipped model (read once per process); an empty model if the file is missing or bad."""
+    if _override and path is None:
+        return _override[-1]
+    p = Path(path) if path is not None else MODEL_PATH
+    with _lock:
+        if p not in _cache:
+            try:
+                _cache[p] = LawModel.from_json(json.loads(p.read_text("utf-8")))
+            except (OSError, ValueError):
+                _cache[p] = LawModel()
+        return _cache[p]
+
+
+def use_model(model: LawModel | None) -> None:
+    """Replace the shipped model for this process (cross-validation); None restores it."""
+    _override.clear()
+    if model is not None:
+        _override.append(model)
