@@ -144,3 +144,18 @@ def test_questions_go_through_question_mode_by_default(index_dir) -> None:
         # Titles, 文号 and phrases keep their exact behaviour.
         for text in ("国办函〔2018〕71号", '"行政执法"', "贵州省行政执法监督办法"):
             assert not isinstance(default.parse(text), QuestionParsed)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("国务院办公厅关于对国务院第五次大督查发现的典型经验做法给予表扬的通报", False),
+        ("关于进一步做好稳就业工作的若干措施", False),
+        ("离婚时关于房子的归属是怎样的", True),
+        ("公司不给交社保怎么办", True),
+    ],
+)
+def test_titles_of_any_shape_are_not_questions(text: str, question: bool) -> None:
+    from regsearch.search.question import is_question
+
+    assert is_question(text) is question

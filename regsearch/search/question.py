@@ -113,7 +113,18 @@ _TITLE_SUFFIXES = (
     "复函",
     "函",
     "令",
+    "通报",
+    "报告",
+    "指引",
+    "指南",
+    "清单",
+    "目录",
+    "计划",
+    "要点",
+    "制度",
 )
+# 关于…的通报 / …的实施意见: the shape of a document title whatever its last word.
+_ABOUT_TITLE_RE = re.compile(r"关于.+的[\u4e00-\u9fff]{1,6}$")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！!]")
 _PERSONAL_RE = re.compile(r"我|我们|咱|俺|老婆|老公|孩子|家里|朋友|邻居|老板|公司")
@@ -132,7 +143,10 @@ def is_question(text: str) -> bool:
     stripped = _TITLE_RE.sub("", q).strip()
     if _TITLE_RE.search(q) and len(_HAN_RE.findall(stripped)) <= 2:
         return False  # 《民法典》 or 《民法典》第五条: a known title
-    if q.endswith(_TITLE_SUFFIXES) and not any(w in q for w in ("吗", "呢", "么")):
+    title_shaped = q.endswith(_TITLE_SUFFIXES) or (
+        _ABOUT_TITLE_RE.search(q) and not any(w in q for w in INTERROGATIVES)
+    )
+    if title_shaped and not any(w in q for w in ("吗", "呢", "么")):
         return False  # title-shaped: 中华人民共和国劳动合同法, 关于…的通知
     if any(w in q for w in INTERROGATIVES):
         return True

@@ -80,18 +80,18 @@ class _Leaf:
         self._sums: dict[str, tuple[float, int, float, int]] = {}
         self._factors: dict[tuple[str, bool], list[float]] = {}
         self.live = [not reader.is_deleted(i) for i in range(self.size)]
-        self._titles: dict[Any, str] | None = None
+        self._by_title: dict[str, list[Any]] | None = None
 
-    def titles(self) -> dict[Any, str]:
-        """doc_id -> title of the document records in this segment (for law boosts)."""
-        if self._titles is None:
+    def doc_ids_by_title(self) -> dict[str, list[Any]]:
+        """title -> doc_ids of the live document records in this segment (for law boosts)."""
+        if self._by_title is None:
             stored = self.reader.stored_fields
-            self._titles = {
-                self.doc_ids[i]: stored(i).get("title_s", "")
-                for i in range(self.size)
-                if self.is_doc[i] and self.live[i]
-            }
-        return self._titles
+            by_title: dict[str, list[Any]] = {}
+            for i in range(self.size):
+                if self.is_doc[i] and self.live[i]:
+                    by_title.setdefault(stored(i).get("title_s", ""), []).append(self.doc_ids[i])
+            self._by_title = by_title
+        return self._by_title
 
     def _col(self, name: str) -> list[Any]:
         if not self.reader.has_column(name):
@@ -298,6 +298,7 @@ class FusedQuery(Q.Query):
         doc_norm = {
             leaves[li].doc_ids[i]: s / doc_max for s, li, i in heapq.nlargest(DOC_POOL, docs)
         }
+        boost = self._boost_by_doc_id(leaves)
         best: dict[Any, float] = {}
         final_arts = []
         for s, li, i in arts:
@@ -305,29 +306,26 @@ class FusedQuery(Q.Query):
             norm = s / art_max
             if norm > best.get(key, 0.0):
                 best[key] = norm
-            final_arts.append((s * (1.0 + DOC_FUSION * doc_norm.get(key, 0.0)), li, i))
+            fused = s * (1.0 + DOC_FUSION * doc_norm.get(key, 0.0))
+            final_arts.append((fused * boost.get(key, 1.0), li, i))
         best.pop(None, None)  # an index without the doc_id column: no fusion
-        final_docs = [
-            (DOC_OWN * s / doc_max + best.get(leaves[li].doc_ids[i], 0.0), li, i)
-            for s, li, i in docs
-        ]
-        if self.doc_boost:
-            final_arts = self._boosted(final_arts, leaves)
-            final_docs = self._boosted(final_docs, leaves)
+        final_docs = []
+        for s, li, i in docs:
+            key = leaves[li].doc_ids[i]
+            own = DOC_OWN * s / doc_max + best.get(key, 0.0)
+            final_docs.append((own * boost.get(key, 1.0), li, i))
         return self._lists_of([final_arts, final_docs], len(leaves))
 
-    def _boosted(
-        self, group: list[tuple[float, int, int]], leaves: list[_Leaf]
-    ) -> list[tuple[float, int, int]]:
-        """Scores multiplied by the learned boost of their document's title."""
-        titles: dict[Any, str] = {}
+    def _boost_by_doc_id(self, leaves: list[_Leaf]) -> dict[Any, float]:
+        """doc_id -> the learned boost of its title (only the boosted documents)."""
+        out: dict[Any, float] = {}
+        if not self.doc_boost:
+            return out
         for lf in leaves:
-            titles.update(lf.titles())
-        boost = self.doc_boost
-        out = []
-        for s, li, i in group:
-            title = titles.get(leaves[li].doc_ids[i])
-            out.append((s * boost.get(title, 1.0) if title else s, li, i))
+            by_title = lf.doc_ids_by_title()
+            for title, factor in self.doc_boost.items():
+                for doc_id in by_title.get(title, ()):
+                    out[doc_id] = factor
         return out
 
     @staticmethod
