@@ -1,4 +1,4 @@
-"""The layering of STYLE.md, read from the source with `ast`: shells stay thin, the core stays UI-free."""
+"""The layering of STYLE.md, read with `ast`: shells stay thin, the core stays UI-free."""
 
 from __future__ import annotations
 

@@ -19,9 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 N_QUESTIONS = 100
-ARTICLE_R10_FLOOR = 0.43  # measured 0.472
-DOCUMENT_R10_FLOOR = 0.75  # measured 0.802
-MARGIN_OVER_BASELINE = 0.02  # measured 0.051 (plain BM25: 0.421)
+ARTICLE_R10_FLOOR = 0.54  # measured 0.590 (held out; 0.472 before the learned model)
+ARTICLE_MRR_FLOOR = 0.42  # measured 0.467
+DOCUMENT_R10_FLOOR = 0.87  # measured 0.914 (0.802 before the learned model)
+MARGIN_OVER_BASELINE = 0.10  # measured 0.169 (plain BM25: 0.421)
 
 
 def _eval_module():
@@ -46,5 +47,6 @@ def test_question_search_recall_on_stard_subset(corpora_dir: Path) -> None:
     ours = result["systems"]["question"]["metrics"]["all"]
     plain = result["systems"]["plain BM25"]["metrics"]["all"]
     assert ours["article R@10"] >= ARTICLE_R10_FLOOR
+    assert ours["article MRR@10"] >= ARTICLE_MRR_FLOOR
     assert ours["document R@10"] >= DOCUMENT_R10_FLOOR
     assert ours["article R@10"] >= plain["article R@10"] + MARGIN_OVER_BASELINE

@@ -146,7 +146,7 @@ def tokenize(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
             for word in cut(norm[cursor:end]):
                 start = offset
                 offset += len(word)
-                info = keep_cache.get(word, False)  # the caches of _keep / _subwords, inline
+                info: Any = keep_cache.get(word, False)  # the caches of _keep / _subwords, inline
                 if info is False:
                     info = _keep(word)
                 if info is None:
