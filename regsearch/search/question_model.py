@@ -73,11 +73,11 @@ class LawModel:
     ) -> list[tuple[str, float]]:
         """The best EXPAND_TOP learned article words for a question's own weighted terms
         (its own and `exclude`d words left out), weighted up to EXPAND_WEIGHT."""
-        scores: Counter[str] = Counter()
+        scores: dict[str, float] = {}
         for term, weight in terms.items():
             for word, v in self.expand.get(term, {}).items():
                 if word not in terms and word not in exclude:
-                    scores[word] += weight * v
+                    scores[word] = scores.get(word, 0.0) + weight * v
         if not scores:
             return []
         top = max(scores.values())
@@ -89,10 +89,10 @@ class LawModel:
         if not self.prior and not self.assoc:
             return {}
         total = sum(terms.values()) or 1.0
-        assoc: Counter[str] = Counter()
+        assoc: dict[str, float] = {}
         for term, weight in terms.items():
             for law, p in self.assoc.get(term, {}).items():
-                assoc[law] += weight * p / total
+                assoc[law] = assoc.get(law, 0.0) + weight * p / total
         out = {law: 1.0 + self.prior_weight * p for law, p in self.prior.items()}
         for law, a in assoc.items():
             out[law] = out.get(law, 1.0) + self.assoc_weight * a
