@@ -159,3 +159,17 @@ def test_titles_of_any_shape_are_not_questions(text: str, question: bool) -> Non
     from regsearch.search.question import is_question
 
     assert is_question(text) is question
+
+
+def test_snippet_passages_never_repeat_text() -> None:
+    import re as _re
+
+    from regsearch.search.highlight import PASSAGES, WINDOW, render
+
+    # Every character distinct, so any text shown twice is a repeated character.
+    text = "".join(chr(0x4E00 + i) for i in range(WINDOW * (PASSAGES + 3)))
+    step = WINDOW // 3  # matches close enough that the best windows overlap
+    spans = [(i, i + 2) for i in range(WINDOW, WINDOW + step * 6, step)]
+    shown = _re.sub(r"</?mark>|…| ", "", render(text, spans))
+    assert len(shown) == len(set(shown))
+    assert all(text[s:e] in shown for s, e in spans)

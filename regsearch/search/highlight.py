@@ -136,7 +136,8 @@ def _best_windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, 
         remaining = [x for x in remaining if not (x[0] >= best and x[1] <= best + WINDOW)]
         if not remaining:
             break
-    return sorted(chosen)
+    # Overlapping or touching windows become one passage, so no text is shown twice.
+    return merge(chosen)
 
 
 def render(text: str, spans: list[tuple[int, int]]) -> str:
