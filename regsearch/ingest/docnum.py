@@ -46,8 +46,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-# Words that lead into a number in running text but are not part of the issuer.
-_LEAD_INS = (
+# Verbs that lead into a 文号 in running text (根据国办发〔2018〕4号, 印发…).
+_LEAD_VERBS = (
     "根据",
     "依据",
     "按照",
@@ -57,6 +57,9 @@ _LEAD_INS = (
     "印发",
     "发布",
     "公布",
+)
+# Words that lead into a number in running text but are not part of the issuer.
+_LEAD_INS = _LEAD_VERBS + (
     "经",
     "以",
     "即",
@@ -84,24 +87,19 @@ _LEAD_INS = (
 _TITLE_ENDS = ("通知", "决定", "意见", "办法", "规定", "条例", "方案", "纲要", "批复", "规划")
 # Words of running text that never occur inside an issuing body's name: a 令号's issuer
 # starts after the last of them (文件和国务院令第699号 -> 国务院令第699号).
-_TEXT_WORDS = _TITLE_ENDS + (
-    "根据",
-    "依据",
-    "按照",
-    "依照",
-    "遵照",
-    "参照",
-    "印发",
-    "发布",
-    "公布",
-    "颁布",
-    "文件",
-    "以及",
-    "作出",
-    "下发",
-    "转发",
-    "的",
-    "号",
+_TEXT_WORDS = (
+    _TITLE_ENDS
+    + _LEAD_VERBS
+    + (
+        "颁布",
+        "文件",
+        "以及",
+        "作出",
+        "下发",
+        "转发",
+        "的",
+        "号",
+    )
 )
 # A 机关代字 (国办发, 黔府办发, 国卫医发) never holds these: it starts after the last one.
 _CODE_BREAKS = _TEXT_WORDS + (
