@@ -63,7 +63,9 @@ def normalize(text: str) -> str:
     """NFKC + lower case + one bracket form, keeping the length (so offsets stay valid)."""
     out = unicodedata.normalize("NFKC", text)
     if len(out) != len(text):
-        out = "".join(_char_nfkc(ch) for ch in text)
+        # Some character expands (… -> ...): map character by character, each to its
+        # NFKC form only where that keeps one character (one table, applied in C).
+        out = text.translate({ord(ch): _char_nfkc(ch) for ch in set(text)})
     low = out.lower()
     if len(low) == len(out):
         out = low

@@ -8,6 +8,7 @@ are merged before marking, so marks never nest or overlap.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -73,6 +74,40 @@ def text_spans(text: str, highlights: list[tuple[str, ...]]) -> list[tuple[int, 
     for term, pos, start, end in tokenize(text, "body"):
         occurrences.setdefault(term, []).append((pos, start, end))
     return _spans(lambda t: occurrences.get(t, []), highlights, text)
+
+
+_ASCII_WORD = "0-9a-z"
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+$")
+
+
+def substring_spans(text: str, highlights: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Spans where a highlight term (a phrase: its words joined) occurs as text, found by
+    plain substring search in the normalized text: for questions, whose ~10 terms would
+    otherwise cost a postings walk each per long document. Digits and Latin words only
+    match whole (4 never inside 40), Chinese words anywhere, as sub-words are indexed.
+    Chinese words are looked up in the text as it is (normalizing leaves them alone, and
+    a long document costs milliseconds to normalize); others in the normalized text."""
+    norm: str | None = None
+    spans: list[tuple[int, int]] = []
+    for seq in highlights:
+        needle = "".join(seq)
+        if not needle:
+            continue
+        if _HAN_ONLY.match(needle):
+            haystack = text
+        else:
+            if norm is None:
+                norm = normalize(text)
+            haystack = norm
+        if needle.isascii():
+            pattern = rf"(?<![{_ASCII_WORD}]){re.escape(needle)}(?![{_ASCII_WORD}])"
+            spans.extend(m.span() for m in re.finditer(pattern, haystack))
+            continue
+        i = haystack.find(needle)
+        while i >= 0:
+            spans.append((i, i + len(needle)))
+            i = haystack.find(needle, i + len(needle))
+    return merge(spans)
 
 
 def _spans(

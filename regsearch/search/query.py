@@ -55,6 +55,9 @@ class ParsedQuery:
     doc_number: str | None = None
     title: str | None = None
     as_of: str | None = None  # the status day of the search (set by the service)
+    # Snippets find the highlight terms by substring search instead of postings or
+    # re-analysis (question mode: many OR-ed terms, see highlight.substring_spans).
+    highlight_by_text = False
 
     def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
         """The Whoosh query over `fields` (None when the query is empty)."""

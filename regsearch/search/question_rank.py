@@ -27,9 +27,6 @@ from regsearch.status import today
 # the words of a question describe a situation, which articles' text matches far
 # better than titles do (measured on stard-train: more title weight, lower recall).
 FIELD_WEIGHTS = {"body": 1.0, "title": 0.05}
-PHRASE_BOOST = 0.2
-PHRASE_SLOP = 1
-MAX_PHRASES = 3  # phrase matching costs time; the longest few carry the signal
 
 PLACES = tuple(
     """北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南
@@ -51,6 +48,7 @@ class QuestionParsed(ParsedQuery):
     local: bool = False  # the question names a place: no demotion of local rules
     day: str = ""  # the day versions are judged current on (default: the search's or today)
     law_boost: dict[str, float] = field(default_factory=dict)  # law title -> learned multiplier
+    highlight_by_text = True
 
     def scored_terms(self, fields: tuple[str, ...]) -> list[ScoredTerm]:
         out = []
@@ -59,12 +57,9 @@ class QuestionParsed(ParsedQuery):
                 out.append(ScoredTerm(f, term, weight * FIELD_WEIGHTS.get(f, 1.0)))
         return out
 
-    def phrase_queries(self) -> list[Any]:
-        phrases = sorted(self.question.phrases, key=lambda p: -sum(len(w) for w in p))
-        return [
-            Q.Phrase("body", list(words), slop=PHRASE_SLOP, boost=PHRASE_BOOST)
-            for words in phrases[:MAX_PHRASES]
-        ]
+    def phrase_words(self) -> list[tuple[str, ...]]:
+        """The question's proximity phrases (adjacent words), each once."""
+        return list(dict.fromkeys(tuple(p) for p in self.question.phrases if len(p) > 1))
 
     def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
         terms = self.scored_terms(tuple(f for f in ("body", "title") if f in fields))
@@ -76,7 +71,7 @@ class QuestionParsed(ParsedQuery):
         # The service may set `as_of` (the status day of the search) on the parsed query.
         day = self.day or getattr(self, "as_of", None) or today()
         return FusedQuery(
-            terms, self.phrase_queries(), day=day, local=self.local, doc_boost=self.law_boost
+            terms, self.phrase_words(), day=day, local=self.local, doc_boost=self.law_boost
         )
 
     def highlights(self) -> list[tuple[str, ...]]:

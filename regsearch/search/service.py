@@ -177,7 +177,7 @@ class SearchService:
         facets = self._facets(matched, day)
         start = (sq.page - 1) * sq.per_page
         page_hits = [results[i] for i in range(start, min(len(matched), start + sq.per_page))]
-        hits = self._hits(page_hits, parsed, day, sq.articles)
+        hits = self._hits(page_hits, parsed, day, sq.articles, q)
         return SearchPage(
             query=sq.q,
             total=len(matched),
@@ -198,15 +198,18 @@ class SearchService:
         return out
 
     def _hits(
-        self, page: list[Any], parsed: ParsedQuery, day: str, articles: bool
+        self, page: list[Any], parsed: ParsedQuery, day: str, articles: bool, q: Any = None
     ) -> list[SearchHit]:
         reader = self._searcher.reader()
         highlights = parsed.highlights()
         cache: dict[str, Any] = {}
         snippets: dict[int, str] = {}
+        by_text = parsed.highlight_by_text
         for hit in sorted(page, key=lambda h: h.docnum):
             text = unpack_text(hit.fields().get("text_z"))
-            if articles:  # short texts: analysing again is cheaper than reading postings
+            if by_text:
+                spans = highlight.substring_spans(text, highlights)
+            elif articles:  # short texts: analysing again is cheaper than reading postings
                 spans = highlight.text_spans(text, highlights)
             else:
                 spans = highlight.match_spans(reader, hit.docnum, highlights, cache, text)
@@ -249,19 +252,30 @@ class SearchService:
                 )
             )
         if not articles and out and parsed.root is not None:
-            self._attach_articles(out, parsed, highlights)
+            self._attach_articles(out, parsed, highlights, q)
         return out
 
-    def _attach_articles(self, hits: list[SearchHit], parsed: ParsedQuery, highlights: Any) -> None:
-        body_q = parsed.whoosh(fields=("body",), known_items=False)
-        if body_q is None:
-            return
-        best = self._best_articles(body_q, [h.id for h in hits])
+    def _attach_articles(
+        self, hits: list[SearchHit], parsed: ParsedQuery, highlights: Any, q: Any = None
+    ) -> None:
+        doc_ids = [h.id for h in hits]
+        if hasattr(q, "best_articles"):
+            # A question's scorer already ranked every article (question_score): the
+            # articles that made a document rank are its best ones.
+            best = q.best_articles(self._searcher, doc_ids, ARTICLES_PER_DOC)
+        else:
+            body_q = parsed.whoosh(fields=("body",), known_items=False)
+            if body_q is None:
+                return
+            best = self._best_articles(body_q, doc_ids)
         found: dict[int, ArticleHit] = {}
         for docnum in sorted(d for lst in best.values() for d in lst):
             f = self._searcher.stored_fields(docnum)
             text = unpack_text(f.get("text_z"))
-            spans = highlight.text_spans(text, highlights)
+            if parsed.highlight_by_text:
+                spans = highlight.substring_spans(text, highlights)
+            else:
+                spans = highlight.text_spans(text, highlights)
             found[docnum] = ArticleHit(number=f["article"], snippet=highlight.render(text, spans))
         for h in hits:
             h.articles = [found[d] for d in best.get(h.id, [])]

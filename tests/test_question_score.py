@@ -1,0 +1,245 @@
+"""The array scorer of question mode (search.question_score) and its snippets, on tiny indexes."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import query as Q
+
+import regsearch.search.question_score as qs
+from regsearch.index.analyzer import normalize
+from regsearch.index.writer import update_index
+from regsearch.model import Article, Document, SearchQuery
+from regsearch.search import highlight
+from regsearch.search.question_model import LawModel, use_model
+from regsearch.search.question_rank import question_rewriter
+from regsearch.search.question_score import FusedQuery, ScoredTerm, index_for
+from regsearch.search.service import SearchService
+
+
+def _doc(doc_id: str, title: str, articles: list[str], level: str = "法律") -> Document:
+    arts = [
+        Article(number=f"第{n}条", text=f"第{n}条 {text}", ordinal=i + 1)
+        for i, (n, text) in enumerate(zip("一二三四五六七八九", articles, strict=False))
+    ]
+    return Document(
+        id=doc_id,
+        title=title,
+        collection="fixture",
+        source=f"{doc_id}.md",
+        format="markdown",
+        level=level,
+        publish_date="2020-01-01",
+        effective_date="2020-01-01",
+        articles=arts,
+        body="\n".join(a.text for a in arts),
+    )
+
+
+DOCS = [
+    _doc(
+        "wages",
+        "工资支付条例",
+        [
+            "用人单位应当按月支付劳动者工资。",
+            "用人单位拖欠工资的，劳动者可以申请支付令。",
+            "工资标准由劳动合同约定。",
+        ],
+    ),
+    _doc(
+        "lease",
+        "房屋租赁条例",
+        [
+            "承租人应当按照约定支付租金。",
+            "出租人不得无故解除租赁合同。",
+            "租金标准由双方约定，工资收入证明不是必要条件。",
+        ],
+    ),
+    _doc(
+        "phrases",
+        "用语示例规定",
+        [
+            "劳动报酬应当足额支付，不得拖欠。",  # 足额支付: adjacent
+            "支付应当及时，报酬不得足额以外扣减。",  # the same words, not adjacent
+        ],
+        level="部门规章",
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def no_law_model():
+    use_model(LawModel())
+    yield
+    use_model(None)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("qscore")
+    update_index(path, DOCS[:1], rebuild=True)
+    update_index(path, DOCS)  # several segments: global record numbers must line up
+    return path
+
+
+@pytest.fixture()
+def service(index_dir: Path):
+    svc = SearchService(index_dir, rewrite=question_rewriter)
+    yield svc
+    svc.close()
+
+
+def _scores(searcher: Any, query: Any) -> dict[str, float]:
+    return {hit["id"]: hit.score for hit in searcher.search(query, limit=None)}
+
+
+def _reference_bm25(searcher: Any, terms: list[str]) -> dict[str, float]:
+    """Textbook BM25 per record kind, straight from whoosh's reader (no arrays, no cache)."""
+    records = []
+    for leaf, offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        for i in range(reader.doc_count_all()):
+            if reader.is_deleted(i):
+                continue
+            f = reader.stored_fields(i)
+            records.append((offset + i, f["id"], f["kind"], reader.doc_field_length(i, "body", 0)))
+    kinds = {k: [r for r in records if r[2] == k] for k in ("doc", "article")}
+    avg = {k: sum(r[3] for r in rs) / len(rs) for k, rs in kinds.items()}
+    out: dict[str, float] = {}
+    for term in terms:
+        tf = {}
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if ("body", term) not in reader:
+                continue
+            m = reader.postings("body", term)
+            while m.is_active():
+                tf[offset + m.id()] = m.weight()
+                m.next()
+        for kind, rs in kinds.items():
+            df = sum(1 for r in rs if r[0] in tf)  # every fixture record is live
+            if not df:
+                continue
+            idf = math.log(1 + (len(rs) - df + 0.5) / (df + 0.5))
+            for num, rid, _k, length in rs:
+                w = tf.get(num)
+                if w:
+                    norm = w + qs.K1 * (1 - qs.B + qs.B * length / avg[kind])
+                    out[rid] = out.get(rid, 0.0) + idf * w * (qs.K1 + 1) / norm
+    return out
+
+
+def test_array_bm25_matches_a_textbook_computation(service) -> None:
+    terms = ["工资", "支付", "约定", "拖欠"]
+    query = FusedQuery([ScoredTerm("body", t, 1.0) for t in terms], fused=False)
+    got = _scores(service.searcher, query)
+    want = _reference_bm25(service.searcher, terms)
+    assert set(got) == set(want) and len(got) > 5
+    for rid, score in want.items():
+        assert got[rid] == pytest.approx(score, rel=1e-6), rid
+
+
+def test_term_boost_scales_its_contribution(service) -> None:
+    one = _scores(service.searcher, FusedQuery([ScoredTerm("body", "租金", 1.0)], fused=False))
+    two = _scores(service.searcher, FusedQuery([ScoredTerm("body", "租金", 2.0)], fused=False))
+    assert one and {k: 2 * v for k, v in one.items()} == pytest.approx(two)
+
+
+def test_postings_are_read_once_and_the_cache_is_bounded(service, monkeypatch) -> None:
+    service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
+    qi = index_for(service.searcher)
+    reads: list[tuple[str, str]] = []
+    real = qs._postings
+
+    def counting(reader: Any, field: str, text: str):
+        reads.append((field, text))
+        return real(reader, field, text)
+
+    monkeypatch.setattr(qs, "_postings", counting)
+    first = service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
+    assert reads == []  # every term came from the cache
+    assert first.total > 0
+
+    monkeypatch.setattr(qs, "POSTINGS_CACHE_MB", 16 * 3 / (1024 * 1024))  # three postings
+    qi._cache.clear()
+    qi._cached = 0
+    again = service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
+    assert reads  # read again after the cache was emptied
+    assert qi._cached <= 3 and qi._cached == sum(len(ids) for ids, _w in qi._cache.values())
+    assert [(h.id, round(h.score, 9)) for h in again.results] == [
+        (h.id, round(h.score, 9)) for h in first.results
+    ]
+
+
+def test_adjacent_words_earn_the_phrase_bonus(service, monkeypatch) -> None:
+    def phrases_article_scores(weight: float) -> dict[str, float]:
+        monkeypatch.setattr(qs, "PHRASE_WEIGHT", weight)
+        q = FusedQuery(
+            [ScoredTerm("body", t, 1.0) for t in ("足额", "支付")],
+            phrases=[("足额", "支付")],
+            day="2024-01-01",
+        )
+        return {k: v for k, v in _scores(service.searcher, q).items() if k.startswith("phrases#")}
+
+    without, with_ = phrases_article_scores(0.0), phrases_article_scores(0.5)
+    adjacent, apart = "phrases#0", "phrases#1"
+    assert with_[adjacent] > without[adjacent]
+    assert with_[apart] == pytest.approx(without[apart])
+
+
+def test_document_hits_list_the_articles_that_ranked_them(service) -> None:
+    q = "公司拖欠工资怎么办"
+    docs = service.search(SearchQuery(q=q, per_page=5, as_of="2024-01-01"))
+    arts = service.search(SearchQuery(q=q, articles=True, per_page=50, as_of="2024-01-01"))
+    assert docs.results[0].id == "wages"
+    order = [h.article for h in arts.results if h.doc_id == "wages"]
+    assert [a.number for a in docs.results[0].articles] == order[: len(docs.results[0].articles)]
+    assert docs.results[0].articles[0].number == "第二条"
+    assert re.search("<mark>[^<]*拖欠[^<]*</mark>", docs.results[0].articles[0].snippet)
+
+
+def test_a_rebuilt_index_gets_fresh_arrays(tmp_path: Path) -> None:
+    update_index(tmp_path, DOCS[:2], rebuild=True)
+    svc = SearchService(tmp_path, rewrite=question_rewriter)
+    try:
+        q = SearchQuery(q="报酬不能足额支付怎么办", articles=True, as_of="2024-01-01")
+        before = {h.doc_id for h in svc.search(q).results}
+        update_index(tmp_path, DOCS)
+        svc.refresh()
+        after = {h.doc_id for h in svc.search(q).results}
+    finally:
+        svc.close()
+    assert "phrases" not in before and "phrases" in after
+
+
+def test_fused_query_is_whoosh_compatible(service) -> None:
+    q = FusedQuery([ScoredTerm("body", "租金", 1.0)], day="2024-01-01")
+    assert q == FusedQuery([ScoredTerm("body", "租金", 1.0)], day="2024-01-01")
+    assert q != FusedQuery([ScoredTerm("body", "工资", 1.0)], day="2024-01-01")
+    both = Q.And([q, Q.Term("kind", "article")])
+    ids = {h["id"] for h in service.searcher.search(both, limit=None)}
+    assert ids and all("#" in i for i in ids)
+
+
+# -- snippets by substring search ------------------------------------------------------
+
+
+def test_substring_spans_keep_numbers_whole_and_offsets_true() -> None:
+    text = "第４号文件……第40号和4号：工资支付，ＡＢＣ规则"
+    spans = highlight.substring_spans(text, [("4",), ("工资",), ("工资", "支付"), ("abc",)])
+    marked = [text[s:e] for s, e in spans]
+    assert "４" in marked and "4" in marked  # full-width 4 matches 4
+    assert all(m != "40" and not m.startswith("40") for m in marked)
+    assert "工资支付" in marked  # the word and the phrase merge into one span
+    assert "ＡＢＣ" in marked  # case and width normalized, offsets into the original
+    assert len(normalize(text)) == len(text)
+
+
+def test_question_snippets_mark_the_question_words(service) -> None:
+    page = service.search(SearchQuery(q="房东不退租金怎么办", as_of="2024-01-01"))
+    top = page.results[0]
+    assert top.id == "lease" and re.search("<mark>[^<]*租金[^<]*</mark>", top.snippet)
