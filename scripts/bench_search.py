@@ -7,12 +7,15 @@ waystowork, govcn-html): ingest+index time and MB/s, index size, warm query
 latency p50/p95 of `SearchService.search` (facets and snippets included) over a
 fixed list of realistic queries, the same figures for an SQLite FTS5 baseline
 built in the same run over the same jieba words (bm25 ranking, `snippet()`,
-facet counts), their ratios, and the end-to-end time of `regsearch search`.
+facet counts), their ratios, and the end-to-end time of `regsearch search`;
+then the latency of question mode on the first 100 stard-train questions
+(documents and --articles, first seen and repeated) beside FTS5 OR-ing their words.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -182,6 +185,59 @@ def time_service(index_dir: Path) -> list[float]:
     return out[len(out) // 2 :]
 
 
+N_QUESTIONS = 100  # the first questions of stard-train/queries.jsonl
+
+
+def load_questions(corpora: Path) -> list[str]:
+    path = corpora / "stard-train" / "queries.jsonl"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line)["query"] for line in fh if line.strip()][:N_QUESTIONS]
+
+
+def time_questions(index_dir: Path, questions: list[str]) -> dict[str, list[float]]:
+    """Question mode (the default search of the web and CLI): documents (with their best
+    articles) and --articles, each question first seen (its words' postings may still
+    be on disk) and then repeated (all in memory)."""
+    svc = SearchService(index_dir)
+    svc.search(SearchQuery(q="公司不给交社保怎么办"))  # open the index, load the model
+    out: dict[str, list[float]] = {}
+    for label in ("first seen", "repeated"):
+        for mode, articles in (("documents", False), ("articles", True)):
+            times = out.setdefault(f"{mode}, {label}", [])
+            for q in questions:
+                t = time.perf_counter()
+                svc.search(SearchQuery(q=q, articles=articles))
+                times.append((time.perf_counter() - t) * 1000)
+    svc.close()
+    return out
+
+
+def time_fts_questions(db_path: Path, questions: list[str]) -> list[float]:
+    """The questions' jieba words OR-ed in FTS5 (bm25, snippet(), facet counts), warm."""
+    con = sqlite3.connect(db_path)
+    out = []
+    for q in questions * 2:
+        words = list(dict.fromkeys(w for w in query_terms(q) if any(c.isalnum() for c in w)))
+        if not words:
+            continue
+        m = " OR ".join(f'"{w}"' for w in words)
+        t = time.perf_counter()
+        con.execute(
+            "SELECT id, title, snippet(docs, 2, '<mark>', '</mark>', '…', 24) FROM docs"
+            " WHERE docs MATCH ? ORDER BY bm25(docs, 4.0, 1.0) LIMIT 10",
+            (m,),
+        ).fetchall()
+        for col in ("level", "year"):
+            con.execute(
+                f"SELECT {col}, count(*) FROM docs WHERE docs MATCH ? GROUP BY {col}", (m,)
+            ).fetchall()
+        out.append((time.perf_counter() - t) * 1000)
+    con.close()
+    return out[len(out) // 2 :]
+
+
 def time_cli(index_dir: Path, runs: int = 5) -> list[float]:
     exe = Path(sys.executable).with_name("regsearch")
     out = []
@@ -245,6 +301,17 @@ def main() -> None:
         )
         slow = sorted(zip(ours, QUERIES, strict=True), key=lambda x: -x[0])[:5]
         print("slowest regsearch queries: " + "; ".join(f"{q[0]} {ms:.0f} ms" for ms, q in slow))
+        questions = load_questions(args.corpora)
+        if questions:
+            print(f"\nquestions (first {len(questions)} of stard-train), question mode:")
+            fts_q = time_fts_questions(work / "fts.db", questions)
+            q95 = percentile(fts_q, 95)
+            for label, times in time_questions(index_dir, questions).items():
+                p95 = percentile(times, 95)
+                print(
+                    f"  {label:24} p50 {percentile(times, 50):6.1f} ms  p95 {p95:6.1f} ms"
+                    f"  (FTS5 OR of the words, warm: p95 {q95:.1f} ms, ratio {p95 / q95:.2f})"
+                )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

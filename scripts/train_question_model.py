@@ -68,7 +68,8 @@ def read_laws(lawrefbook: Path, paths: set[str]) -> Laws:
 
 
 def examples(questions: list[dict[str, Any]], laws: Laws) -> list[Example]:
-    """(question's own terms, cited law titles, words of the cited articles) per question."""
+    """(question's own terms, cited law titles, words of the cited articles, cited articles
+    as "<law title>\t<第N条>") per question."""
     out: list[Example] = []
     for q in questions:
         terms = list(own_terms(rewrite(q["query"], query_terms, subwords=_subwords)))
@@ -77,7 +78,10 @@ def examples(questions: list[dict[str, Any]], laws: Laws) -> list[Example]:
         words: set[str] = set()
         for r in rel:
             words |= laws.words.get((r["path"], r["article"]), set())
-        out.append((terms, titles, words))
+        cited = sorted(
+            {f"{laws.titles[r['path']]}\t{r['article']}" for r in rel if r["path"] in laws.titles}
+        )
+        out.append((terms, titles, words, cited))
     return out
 
 

@@ -296,10 +296,59 @@ def test_law_boosts_combine_prior_and_associations() -> None:
     assert LawModel().boosts({"工资": 1.0}) == {}
 
 
+_CITED = [
+    ["劳动法\t第五十条"],
+    ["劳动法\t第四十四条"],
+    ["民法典\t第七百二十一条"],
+    ["民法典\t第七百二十一条", "劳动法\t第五十条"],
+]
+
+
+def test_train_model_learns_term_article_associations() -> None:
+    model = train_model([(*ex, cited) for ex, cited in zip(_EXAMPLES, _CITED, strict=True)])
+    # 工资: 3 questions citing 劳动法 第五十条 twice, 第四十四条 and 民法典 第七百二十一条 once
+    # each (smoothed by KAPPA=2: count / (3 + 2)); 租金: 2 questions, both citing
+    # 第七百二十一条, one also 第五十条 (count / (2 + 2)).
+    assert model.articles == {
+        "工资": {"劳动法\t第五十条": 0.4, "劳动法\t第四十四条": 0.2, "民法典\t第七百二十一条": 0.2},
+        "租金": {"民法典\t第七百二十一条": 0.5, "劳动法\t第五十条": 0.25},
+    }
+    assert train_model(_EXAMPLES).articles == {}  # examples without cited articles
+
+
+def test_article_boosts_are_the_weighted_mean_association() -> None:
+    model = LawModel(articles={"工资": {"劳动法\t第五十条": 0.4}}, article_weight=4.0)
+    boosts = model.article_boosts({"工资": 1.0, "拖欠": 1.0})
+    assert boosts == pytest.approx({("劳动法", "第五十条"): 1.0 + 4.0 * 0.4 / 2})
+    assert LawModel().article_boosts({"工资": 1.0}) == {}
+
+
+def test_article_boost_reorders_articles_inside_a_law(question_index: Path) -> None:
+    question = "老板把我辞退了，能要经济补偿吗？"
+    target = ("labor-2012", "第一条")
+
+    def rewriter(text: str) -> QuestionParsed | None:
+        parsed = question_rewriter(text)
+        boost = {("中华人民共和国劳动合同法", "第一条"): 50.0}
+        return dataclasses.replace(parsed, article_boost=boost) if parsed else None
+
+    plain = SearchService(question_index, rewrite=question_rewriter)
+    boosted = SearchService(question_index, rewrite=rewriter)
+    try:
+        before, after = _articles(plain, question), _articles(boosted, question)
+    finally:
+        plain.close()
+        boosted.close()
+    assert before[0] != target and target in before
+    assert after[0] == target
+
+
 def test_law_model_round_trips_and_survives_bad_files(tmp_path: Path) -> None:
-    model = train_model(_EXAMPLES)
+    model = train_model([(*ex, cited) for ex, cited in zip(_EXAMPLES, _CITED, strict=True)])
     again = LawModel.from_json(json.loads(json.dumps(model.to_json())))
     assert (again.prior, again.assoc) == (model.prior, model.assoc)
+    assert (again.articles, again.article_weight) == (model.articles, model.article_weight)
+    assert again.articles
     assert LawModel.from_json({"format": 99, "prior": {"x": 1}}) == LawModel()
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", "utf-8")
@@ -310,11 +359,14 @@ def test_law_model_round_trips_and_survives_bad_files(tmp_path: Path) -> None:
 def test_shipped_law_model_is_small_and_general() -> None:
     use_model(None)
     model = load_model()
-    assert MODEL_PATH.stat().st_size < 400_000
+    assert MODEL_PATH.stat().st_size < 1_000_000
     assert len(model.prior) >= 50 and "中华人民共和国劳动合同法" in model.prior
-    # Single words, never whole questions: the table generalizes to new questions.
-    assert all(len(term) <= 8 for term in model.assoc)
+    # Single words, never whole questions: the tables generalize to new questions.
+    assert all(len(term) <= 8 for term in [*model.assoc, *model.articles, *model.expand])
     assert all(len(laws) <= 8 for laws in model.assoc.values())
+    assert model.articles and all(len(arts) <= 8 for arts in model.articles.values())
+    titles = {key.partition("\t")[0] for arts in model.articles.values() for key in arts}
+    assert titles <= set(model.prior)  # every article belongs to a law the prior knows
 
 
 def test_law_boost_reorders_articles_by_their_document(question_index: Path) -> None:
@@ -338,6 +390,8 @@ def test_question_rewriter_applies_the_loaded_model() -> None:
             prior={"中华人民共和国劳动合同法": 0.5},
             assoc={"工资": {"某法": 0.4}},
             expand={"拖欠": {"支付令": 2.0}},
+            articles={"工资": {"中华人民共和国劳动合同法\t第三十条": 0.5}},
+            article_weight=2.0,
         )
     )
     parsed = question_rewriter("工资被拖欠了怎么办")
@@ -346,4 +400,7 @@ def test_question_rewriter_applies_the_loaded_model() -> None:
     assert expansions == [("支付令", pytest.approx(0.3))]
     assert parsed.law_boost == pytest.approx(
         {"中华人民共和国劳动合同法": 1.5, "某法": 1.0 + 0.5 * 0.4 / 2}
+    )
+    assert parsed.article_boost == pytest.approx(
+        {("中华人民共和国劳动合同法", "第三十条"): 1.0 + 2.0 * 0.5 / 2}
     )

@@ -164,7 +164,7 @@ def test_postings_are_read_once_and_the_cache_is_bounded(service, monkeypatch) -
     assert reads == []  # every term came from the cache
     assert first.total > 0
 
-    monkeypatch.setattr(qs, "POSTINGS_CACHE_MB", 16 * 3 / (1024 * 1024))  # three postings
+    monkeypatch.setattr(qs, "POSTINGS_CACHE_MB", 8 * 3 / (1024 * 1024))  # three postings
     qi._cache.clear()
     qi._cached = 0
     again = service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
@@ -243,3 +243,44 @@ def test_question_snippets_mark_the_question_words(service) -> None:
     page = service.search(SearchQuery(q="房东不退租金怎么办", as_of="2024-01-01"))
     top = page.results[0]
     assert top.id == "lease" and re.search("<mark>[^<]*租金[^<]*</mark>", top.snippet)
+
+
+# -- warm-up ----------------------------------------------------------------------------
+
+
+def test_warm_up_reads_the_model_words_ahead_of_questions(index_dir: Path, monkeypatch) -> None:
+    use_model(LawModel(assoc={"工资": {"工资支付条例": 0.5}}, expand={"拖欠": {"支付令": 0.4}}))
+    svc = SearchService(index_dir, rewrite=question_rewriter)
+    try:
+        assert svc.warm_up() > 0
+        qi = index_for(svc.searcher)
+        assert {("body", "工资"), ("body", "拖欠"), ("body", "支付令")} <= set(qi._cache)
+        reads: list[tuple[str, str]] = []
+        real = qs._postings
+
+        def counting(reader: Any, field: str, text: str):
+            reads.append((field, text))
+            return real(reader, field, text)
+
+        monkeypatch.setattr(qs, "_postings", counting)
+        page = svc.search(SearchQuery(q="工资被拖欠了怎么办", articles=True))
+        assert page.total > 0
+        assert ("body", "工资") not in reads and ("body", "拖欠") not in reads
+    finally:
+        svc.close()
+    plain = SearchService(index_dir, rewrite=None)
+    try:
+        assert plain.warm_up() == 0  # no question mode, nothing to prepare
+    finally:
+        plain.close()
+
+
+def test_serve_reports_a_failed_warm_up_and_keeps_going(capsys) -> None:
+    from regsearch.cli.serve import _warm_up
+
+    class Broken:
+        def warm_up(self) -> int:
+            raise OSError("disk unplugged")
+
+    _warm_up(Broken())
+    assert "disk unplugged" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import click
 
@@ -24,6 +25,13 @@ def _open_service(index: str | None):  # type: ignore[no-untyped-def]
             f"{exc}；请先建立索引，例如：regsearch ingest --index {where} corpora/samples"
         ) from exc
     return service
+
+
+def _warm_up(service) -> None:  # type: ignore[no-untyped-def]
+    try:
+        service.warm_up()
+    except Exception as exc:  # noqa: BLE001 - an optimisation: report it, keep serving
+        echo_err(f"预热失败（不影响检索）：{exc}")
 
 
 @main.command("serve")
@@ -48,6 +56,9 @@ def serve(host: str, port: int, index: str | None, threads: int, debug: bool) ->
     from regsearch.web import create_app
 
     service = _open_service(index)
+    # Question search keeps postings in memory; reading the common ones now, in the
+    # background, spares the first visitors' questions the disk reads.
+    threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
     app = create_app({"INDEX": index, "SERVICE": service})
     echo_err(f"法规检索已启动：http://{host}:{port}/ （Ctrl+C 停止）")
     if debug:

@@ -16,7 +16,13 @@ examples (stard-train, see `scripts/train_question_model.py`), it gives
   term (a term-to-law association table, like a naive text classifier; no
   question is stored, so it generalizes to new questions).
 
-2. weighted expansion terms (a term-translation table): for a question term t
+2. every article a score multiplier for a question, the same association one level
+   finer: boost(article | q) = 1 + ARTICLE_WEIGHT * assoc(article | q), with
+   P(article | t) = count(t, article) / (count(t) + KAPPA) for terms seen in at least
+   MIN_COUNT questions, the strongest ARTICLE_TOP articles per term (keyed by law
+   title and 第N条, so every version of a law with that title shares it).
+
+3. weighted expansion terms (a term-translation table): for a question term t
    seen in at least EXPAND_MIN_QUESTIONS questions, the article words a with
    count(t, a) >= EXPAND_MIN_COUNT and lift P(a | t) / P(a) >= EXPAND_MIN_LIFT,
    scored P(a | t) * log(lift) (the strongest EXPAND_TOP_ROW per term kept). A
@@ -46,11 +52,14 @@ KAPPA = 2.0
 MIN_COUNT = 2
 MIN_ASSOC = 0.02  # pruning: weaker term-law associations are dropped
 TOP_LAWS = 8  # pruning: at most this many laws per term
+ARTICLE_WEIGHT = 4.0
+ARTICLE_TOP = 8  # pruning: at most this many articles per term
+ARTICLE_MIN = 0.05  # pruning: weaker term-article associations are dropped
 EXPAND_MIN_QUESTIONS = 3
 EXPAND_MIN_COUNT = 3
 EXPAND_MIN_LIFT = 3.0
 EXPAND_TOP_ROW = 10
-EXPAND_TOP = 5
+EXPAND_TOP = 10
 EXPAND_WEIGHT = 0.3
 # Article numbers (第四十条) and other numbering are never expansion words: they would
 # favour one article number across all laws, which is memorizing, not vocabulary.
@@ -67,6 +76,24 @@ class LawModel:
     prior_weight: float = PRIOR_WEIGHT
     assoc_weight: float = ASSOC_WEIGHT
     expand: dict[str, dict[str, float]] = field(default_factory=dict)
+    # term -> {"<law title>\t<第N条>": P(article | term)}
+    articles: dict[str, dict[str, float]] = field(default_factory=dict)
+    article_weight: float = ARTICLE_WEIGHT
+
+    def article_boosts(self, terms: dict[str, float]) -> dict[tuple[str, str], float]:
+        """(law title, 第N条) -> score multiplier (> 1) for a question's own weighted terms."""
+        if not self.articles:
+            return {}
+        total = sum(terms.values()) or 1.0
+        assoc: dict[str, float] = {}
+        for term, weight in terms.items():
+            for key, p in self.articles.get(term, {}).items():
+                assoc[key] = assoc.get(key, 0.0) + weight * p / total
+        out: dict[tuple[str, str], float] = {}
+        for key, a in assoc.items():
+            title, _, number = key.partition("\t")
+            out[(title, number)] = 1.0 + self.article_weight * a
+        return out
 
     def expansions(
         self, terms: dict[str, float], exclude: Collection[str] = ()
@@ -106,6 +133,8 @@ class LawModel:
             "prior": {k: round(v, 4) for k, v in sorted(self.prior.items())},
             "assoc": _rounded(self.assoc),
             "expand": _rounded(self.expand),
+            "article_weight": self.article_weight,
+            "articles": _rounded(self.articles),
         }
 
     @classmethod
@@ -115,12 +144,17 @@ class LawModel:
         prior = data.get("prior")
         assoc = data.get("assoc")
         expand = data.get("expand")
+        articles = data.get("articles")
         return cls(
             prior=dict(prior) if isinstance(prior, dict) else {},
             assoc={t: dict(d) for t, d in assoc.items()} if isinstance(assoc, dict) else {},
             prior_weight=float(data.get("prior_weight", PRIOR_WEIGHT)),  # type: ignore[arg-type]
             assoc_weight=float(data.get("assoc_weight", ASSOC_WEIGHT)),  # type: ignore[arg-type]
             expand={t: dict(d) for t, d in expand.items()} if isinstance(expand, dict) else {},
+            articles=(
+                {t: dict(d) for t, d in articles.items()} if isinstance(articles, dict) else {}
+            ),
+            article_weight=float(data.get("article_weight", ARTICLE_WEIGHT)),  # type: ignore[arg-type]
         )
 
 
@@ -131,17 +165,18 @@ def _rounded(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     }
 
 
-Example = tuple[Iterable[str], Iterable[str], Iterable[str]]
+# (question terms, titles of the laws cited, words of the articles cited) and, optionally,
+# the articles cited as "<law title>\t<第N条>".
+Example = tuple[Iterable[str], ...]
 
 
 def train_model(examples: Iterable[Example]) -> LawModel:
-    """A LawModel from (question terms, titles of the laws cited, words of the articles
-    cited) examples."""
+    """A LawModel from (question terms, law titles, article words[, article keys]) examples."""
     examples = list(examples)
     n_law: Counter[str] = Counter()
     n_term: Counter[str] = Counter()
     n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for terms, laws, _words in examples:
+    for terms, laws, *_rest in examples:
         law_set = set(laws)
         for law in law_set:
             n_law[law] += 1
@@ -162,7 +197,35 @@ def train_model(examples: Iterable[Example]) -> LawModel:
         kept = {law: p for law, p in best if p >= MIN_ASSOC}
         if kept:
             assoc[term] = kept
-    return LawModel(prior=prior, assoc=assoc, expand=train_expansions(examples))
+    return LawModel(
+        prior=prior,
+        assoc=assoc,
+        expand=train_expansions(examples),
+        articles=train_articles(examples),
+    )
+
+
+def train_articles(examples: list[Example]) -> dict[str, dict[str, float]]:
+    """question term -> {article key: P(article | term)} (see the module doc)."""
+    n_term: Counter[str] = Counter()
+    n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for example in examples:
+        if len(example) < 4:
+            continue
+        terms, cited = example[0], set(example[3])
+        for term in set(terms):
+            n_term[term] += 1
+            n_pair[term].update(cited)
+    table: dict[str, dict[str, float]] = {}
+    for term, counts in n_pair.items():
+        if n_term[term] < MIN_COUNT:
+            continue
+        probs = {k: c / (n_term[term] + KAPPA) for k, c in counts.items()}
+        best = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))[:ARTICLE_TOP]
+        kept = {k: p for k, p in best if p >= ARTICLE_MIN}
+        if kept:
+            table[term] = kept
+    return table
 
 
 def train_expansions(examples: list[Example]) -> dict[str, dict[str, float]]:
@@ -171,7 +234,7 @@ def train_expansions(examples: list[Example]) -> dict[str, dict[str, float]]:
     n_word: Counter[str] = Counter()
     n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
     n = 0
-    for terms, _laws, words in examples:
+    for terms, _laws, words, *_rest in examples:
         word_set = {w for w in words if not _NUMBERING.match(w)}
         if not word_set:
             continue

@@ -18,9 +18,15 @@ from whoosh import query as Q
 
 from regsearch.index.analyzer import query_terms, tokenize
 from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery
-from regsearch.search.question import QuestionQuery, WeightedTerm, is_question, rewrite
+from regsearch.search.question import (
+    QuestionQuery,
+    WeightedTerm,
+    is_question,
+    load_vocabulary,
+    rewrite,
+)
 from regsearch.search.question_model import load_model
-from regsearch.search.question_score import FusedQuery, ScoredTerm
+from regsearch.search.question_score import FusedQuery, ScoredTerm, index_for
 from regsearch.status import today
 
 # Per-field weights of question terms (the schema also boosts title x4 at index time):
@@ -48,6 +54,8 @@ class QuestionParsed(ParsedQuery):
     local: bool = False  # the question names a place: no demotion of local rules
     day: str = ""  # the day versions are judged current on (default: the search's or today)
     law_boost: dict[str, float] = field(default_factory=dict)  # law title -> learned multiplier
+    # (law title, 第N条) -> learned multiplier
+    article_boost: dict[tuple[str, str], float] = field(default_factory=dict)
     highlight_by_text = True
 
     def scored_terms(self, fields: tuple[str, ...]) -> list[ScoredTerm]:
@@ -71,7 +79,12 @@ class QuestionParsed(ParsedQuery):
         # The service may set `as_of` (the status day of the search) on the parsed query.
         day = self.day or getattr(self, "as_of", None) or today()
         return FusedQuery(
-            terms, self.phrase_words(), day=day, local=self.local, doc_boost=self.law_boost
+            terms,
+            self.phrase_words(),
+            day=day,
+            local=self.local,
+            doc_boost=self.law_boost,
+            article_boost=self.article_boost,
         )
 
     def highlights(self) -> list[tuple[str, ...]]:
@@ -98,6 +111,7 @@ def question_rewriter(text: str) -> QuestionParsed | None:
         question=rq,
         local=any(p in text for p in PLACES),
         law_boost=model.boosts(own),
+        article_boost=model.article_boosts(own),
     )
 
 
@@ -109,3 +123,32 @@ def own_terms(rq: QuestionQuery) -> dict[str, float]:
         if not t.expansion:
             out[t.text] = max(out.get(t.text, 0.0), t.weight)
     return out
+
+
+def warm_terms() -> list[str]:
+    """The words questions use most, as the learned model and the vocabulary know them:
+    the question words it learned from (seen in two questions or more), the statute words
+    it expands to, and the legal words of the colloquial vocabulary."""
+    model = load_model()
+    words: dict[str, None] = {}
+    for table in (model.assoc, model.articles, model.expand):
+        words.update(dict.fromkeys(table))
+    for row in model.expand.values():
+        words.update(dict.fromkeys(row))
+    for legal in load_vocabulary().values():
+        for phrase in legal:
+            words.update(dict.fromkeys(query_terms(phrase)))
+    return [w for w in words if len(w) > 1]
+
+
+def warm_up(searcher: Any) -> int:
+    """Prepare question search on `searcher` ahead of the first questions: the whole-index
+    arrays, the priors of today and the postings of `warm_terms()`. Returns the number of
+    postings lists read."""
+    qi = index_for(searcher)
+    for name in ("body", "title"):
+        qi.stats(name)
+    qi.factors(today(), False)
+    for title in load_model().prior:
+        qi.keys_for_title(title)
+    return qi.warm(warm_terms())

@@ -38,12 +38,13 @@ from typing import Any
 import numpy as np
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 from regsearch.index.analyzer import normalize
-from regsearch.index.records import unpack_text
+from regsearch.index.records import exact_title, unpack_text
 from regsearch.index.schema import NEVER
 
 # Score multipliers by level (Document.level values); unknown levels get DEFAULT_LEVEL_PRIOR.
@@ -73,7 +74,7 @@ PHRASE_WEIGHT = 0.5
 K1 = 1.2
 B = 0.75
 TEXT_CACHE = 50_000  # normalized article texts kept for phrase checks
-# Postings kept in memory between questions (8 bytes each: id and weight).
+# Postings kept in memory between questions (POSTING_BYTES each).
 POSTINGS_CACHE_MB = float(os.environ.get("REGSEARCH_POSTINGS_CACHE_MB") or 256)
 
 
@@ -109,7 +110,23 @@ def _postings(reader: Any, field: str, text: str) -> Iterator[tuple[Any, Any]]:
     yield ids, weights
 
 
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+def _length_bytes(reader: Any, field: str, n: int) -> np.ndarray:
+    """The one-byte encoded lengths of `field` for a segment's `n` records, read at once
+    from whoosh's fixed-width lengths column (one byte per record, trailing zeros
+    omitted), or one by one from any other column reader."""
+    col = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if col is None:
+        return np.zeros(n, dtype=np.uint8)
+    if isinstance(col, NumericColumn.Reader) and col._typecode == "B":
+        raw = col._dbfile.get(col._basepos, min(col._count, n))
+        out = np.zeros(n, dtype=np.uint8)
+        out[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        return out
+    return np.fromiter((col[i] for i in range(n)), dtype=np.uint8, count=n)
+
+
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+POSTING_BYTES = 8  # an int32 record number and a float32 weight
 
 
 class QuestionIndex:
@@ -126,57 +143,66 @@ class QuestionIndex:
         self.readers = [s.reader() for s in self.leaf_searchers]
         self.sizes = [r.doc_count_all() for r in self.readers]
         self.size = sum(self.sizes)
-        kinds = self._col("kind")
-        self.is_doc = np.fromiter((k == "doc" for k in kinds), dtype=bool, count=self.size)
+        # Everything below comes from postings and per-document values, never from a
+        # per-record column walk: a one-shot CLI question pays this on every run.
+        self.is_doc = np.zeros(self.size, dtype=bool)
         self.live = np.ones(self.size, dtype=bool)
+        keys: dict[str, int] = {}
+        names: list[str] = []
+        dkey = np.full(self.size, -1, dtype=np.int64)
         for reader, off, n in zip(self.readers, self.offsets, self.sizes, strict=True):
+            for ids, _w in _postings(reader, "kind", "doc"):
+                self.is_doc[np.asarray(ids, dtype=np.int64) + off] = True
             if reader.has_deletions():
                 for i in range(n):
                     if reader.is_deleted(i):
                         self.live[off + i] = False
-        doc_ids = self._col("doc_id")
-        keys: dict[Any, int] = {}
-        for d in doc_ids:
-            if d is not None and d not in keys:
-                keys[d] = len(keys)
+            for text in reader.field_terms("doc_id"):
+                k = keys.get(text)
+                if k is None:
+                    k = keys[text] = len(names)
+                    names.append(text)
+                for ids, _w in _postings(reader, "doc_id", text):
+                    dkey[np.asarray(ids, dtype=np.int64) + off] = k
         self.key_of = keys
-        self.n_keys = len(keys)
-        self.doc_ids = doc_ids
-        self.dkey = np.fromiter(
-            (keys.get(d, self.n_keys) if d is not None else self.n_keys for d in doc_ids),
-            dtype=np.int64,
-            count=self.size,
-        )
-        self._levels = self._col("level")
-        self._ends = [self._col(n) for n in ("st_sup", "st_rep", "st_inv")]
+        self.key_names = names
+        self.n_keys = len(names)
+        dkey[dkey < 0] = self.n_keys
+        self.dkey = dkey
+        # Level and status ends per document key (an article has its document's).
+        self._key_level: list[str | None] = [None] * (self.n_keys + 1)
+        self._key_ends: list[list[str]] = [[] for _ in range(self.n_keys + 1)]
+        for reader, off in zip(self.readers, self.offsets, strict=True):
+            cols = {
+                name: reader.column_reader(name) if reader.has_column(name) else None
+                for name in ("level", "st_sup", "st_rep", "st_inv")
+            }
+            for r in np.flatnonzero(self.is_doc[off : off + reader.doc_count_all()]).tolist():
+                k = int(self.dkey[off + r])
+                level = cols["level"]
+                self._key_level[k] = level[r] if level is not None else None
+                self._key_ends[k] = [
+                    c[r] for name, c in cols.items() if name != "level" and c is not None
+                ]
         self._lengths: dict[str, np.ndarray] = {}
         self._stats: dict[str, tuple[float, int, float, int]] = {}
         self._factors: OrderedDict[tuple[str, bool], np.ndarray] = OrderedDict()
-        self._titles: dict[str, list[int]] | None = None
+        self._titles: dict[str, list[int]] = {}
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._texts: OrderedDict[int, str] = OrderedDict()
+        self._by_key: dict[int, np.ndarray] | None = None
+        self._numbers: dict[int, dict[str, list[int]]] = {}
         self._lock = threading.Lock()
 
-    def _col(self, name: str) -> list[Any]:
-        out: list[Any] = []
-        for reader, n in zip(self.readers, self.sizes, strict=True):
-            if reader.has_column(name):
-                out.extend(reader.column_reader(name))
-            else:
-                out.extend([None] * n)
-        return out
-
     def lengths(self, field: str) -> np.ndarray:
+        """Each record's length in `field` (whoosh's one-byte encoded length, decoded)."""
         if field not in self._lengths:
-            table = [byte_to_length(b) for b in range(256)]
-            parts = []
-            for reader, n in zip(self.readers, self.sizes, strict=True):
-                col = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                if col is None:
-                    parts.append(np.zeros(n))
-                else:
-                    parts.append(np.fromiter((table[col[i]] for i in range(n)), float, count=n))
+            table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+            parts = [
+                table[_length_bytes(reader, field, n)]
+                for reader, n in zip(self.readers, self.sizes, strict=True)
+            ]
             self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[field]
 
@@ -198,34 +224,38 @@ class QuestionIndex:
         hit = self._factors.get(key)
         if hit is not None:
             return hit
-        out = np.empty(self.size)
-        for i, level in enumerate(self._levels):
+        per_key = np.empty(self.n_keys + 1)
+        for k, level in enumerate(self._key_level):
             if local and level in LOCAL_LEVELS:
                 f = 1.0
             else:
                 f = LEVEL_PRIOR.get(level or "", DEFAULT_LEVEL_PRIOR)
-            if any(c[i] and c[i] != NEVER and c[i] <= day for c in self._ends):
+            if any(end and end != NEVER and end <= day for end in self._key_ends[k]):
                 f *= NOT_CURRENT_FACTOR
-            out[i] = f
+            per_key[k] = f
+        out = per_key[self.dkey]
         with self._lock:
             self._factors[key] = out
             while len(self._factors) > 8:
                 self._factors.popitem(last=False)
         return out
 
-    def keys_by_title(self) -> dict[str, list[int]]:
-        """title -> document keys of the live document records (for law boosts)."""
-        if self._titles is None:
-            titles: dict[str, list[int]] = {}
-            for s, off in zip(self.leaf_searchers, self.offsets, strict=True):
-                stored = s.reader().stored_fields
-                for i in range(s.reader().doc_count_all()):
-                    r = off + i
-                    if self.is_doc[r] and self.live[r]:
-                        title = stored(i).get("title_s", "")
-                        titles.setdefault(title, []).append(int(self.dkey[r]))
-            self._titles = titles
-        return self._titles
+    def keys_for_title(self, title: str) -> list[int]:
+        """Document keys of the live document records titled `title` (for law boosts)."""
+        hit = self._titles.get(title)
+        if hit is None:
+            term = exact_title(title)
+            found: set[int] = set()
+            if term:
+                for reader, off in zip(self.readers, self.offsets, strict=True):
+                    for ids, _w in _postings(reader, "title_exact", term):
+                        rec = np.asarray(ids, dtype=np.int64) + off
+                        rec = rec[self.live[rec] & self.is_doc[rec]]
+                        found.update(int(k) for k in self.dkey[rec])
+            hit = sorted(found)
+            with self._lock:
+                self._titles[title] = hit
+        return hit
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(global record numbers, weights) of a term, from the cache or read once."""
@@ -239,13 +269,13 @@ class QuestionIndex:
         w_parts: list[np.ndarray] = []
         for reader, off in zip(self.readers, self.offsets, strict=True):
             for ids, weights in _postings(reader, field, text):
-                ids_parts.append(np.asarray(ids, dtype=np.int64) + off)
-                w_parts.append(np.asarray(weights, dtype=np.float64))
+                ids_parts.append(np.asarray(ids, dtype=np.int32) + np.int32(off))
+                w_parts.append(np.asarray(weights, dtype=np.float32))
         if not ids_parts:
             value = _EMPTY
         else:
             value = (np.concatenate(ids_parts), np.concatenate(w_parts))
-        budget = int(POSTINGS_CACHE_MB * 1024 * 1024 / 16)
+        budget = int(POSTINGS_CACHE_MB * 1024 * 1024 / POSTING_BYTES)
         n = len(value[0])
         with self._lock:
             if key not in self._cache and n <= budget:
@@ -255,6 +285,28 @@ class QuestionIndex:
                     _k, (old, _w) = self._cache.popitem(last=False)
                     self._cached -= len(old)
         return value
+
+    def article_records(self, key: int) -> dict[str, list[int]]:
+        """第N条 -> the live article records of document key `key` (read once per key)."""
+        hit = self._numbers.get(key)
+        if hit is not None:
+            return hit
+        if self._by_key is None:
+            arts = np.flatnonzero(~self.is_doc & self.live)
+            arts = arts[np.argsort(self.dkey[arts], kind="stable")]
+            keys = self.dkey[arts]
+            cuts = np.flatnonzero(np.diff(keys)) + 1
+            chunks = zip(np.split(arts, cuts), np.split(keys, cuts), strict=True)
+            self._by_key = {int(k[0]): chunk for chunk, k in chunks if len(chunk)}
+        out: dict[str, list[int]] = {}
+        for record in self._by_key.get(key, np.zeros(0, dtype=np.int64)).tolist():
+            li = int(np.searchsorted(self.offsets, record, side="right")) - 1
+            number = self.readers[li].stored_fields(record - self.offsets[li]).get("article")
+            if number:
+                out.setdefault(number, []).append(record)
+        with self._lock:
+            self._numbers[key] = out
+        return out
 
     def text(self, record: int) -> str:
         """The normalized stored text of a record (articles: a few hundred characters)."""
@@ -268,6 +320,19 @@ class QuestionIndex:
                 while len(self._texts) > TEXT_CACHE:
                     self._texts.popitem(last=False)
         return hit
+
+    def warm(self, terms: list[str], fields: tuple[str, ...] = ("body", "title")) -> int:
+        """Read the postings of `terms` into the cache (most useful first, until the cache
+        is full); returns how many were read."""
+        budget = int(POSTINGS_CACHE_MB * 1024 * 1024 / POSTING_BYTES)
+        n = 0
+        for term in terms:
+            for field in fields:
+                if self._cached >= budget * 0.9:
+                    return n
+                self.postings(field, term)
+                n += 1
+        return n
 
     def leaf_of(self, searcher: Any) -> int | None:
         return next((n for n, s in enumerate(self.leaf_searchers) if s is searcher), None)
@@ -341,6 +406,7 @@ class FusedQuery(Q.Query):
         local: bool = False,
         fused: bool = True,
         doc_boost: dict[str, float] | None = None,
+        article_boost: dict[tuple[str, str], float] | None = None,
     ) -> None:
         self.terms = terms
         self.phrases = phrases or []
@@ -348,6 +414,7 @@ class FusedQuery(Q.Query):
         self.local = local
         self.fused = fused  # False: plain per-kind BM25 (no priors, no fusion), a baseline
         self.doc_boost = doc_boost or {}  # law title -> multiplier (question_model)
+        self.article_boost = article_boost or {}  # (law title, 第N条) -> multiplier
         self.boost = 1.0
         self._results: dict[int, tuple[QuestionIndex, _Result]] = {}
 
@@ -361,6 +428,7 @@ class FusedQuery(Q.Query):
             == (other.terms, other.day, other.local, other.fused)
             and self.phrases == other.phrases
             and self.doc_boost == other.doc_boost
+            and self.article_boost == other.article_boost
         )
 
     def __hash__(self) -> int:
@@ -459,17 +527,27 @@ class FusedQuery(Q.Query):
         np.maximum.at(best, a_keys, a_sc / art_max)
         best[-1] = 0.0
         fused_a = a_sc * (1.0 + DOC_FUSION * doc_norm[a_keys]) * boost[a_keys]
+        if self.article_boost:
+            fused_a = fused_a * self._article_boosts(qi, a_ids)
         d_keys = qi.dkey[d_ids]
         fused_d = (DOC_OWN * d_sc / doc_max + best[d_keys]) * boost[d_keys]
         return self._result(qi, [(a_ids, fused_a), (d_ids, fused_d)], a_ids, fused_a)
+
+    def _article_boosts(self, qi: QuestionIndex, a_ids: np.ndarray) -> np.ndarray:
+        """Per article of `a_ids`: the learned boost of its (law title, 第N条), else 1.0."""
+        dense = np.ones(qi.size)
+        for (title, number), factor in self.article_boost.items():
+            for k in qi.keys_for_title(title):
+                for record in qi.article_records(k).get(number, ()):
+                    dense[record] = factor
+        return dense[a_ids]
 
     def _boosts(self, qi: QuestionIndex) -> np.ndarray:
         """Per document key: the learned boost of its title (1.0 for the others)."""
         boost = np.ones(qi.n_keys + 1)
         if self.doc_boost:
-            by_title = qi.keys_by_title()
             for title, factor in self.doc_boost.items():
-                for k in by_title.get(title, ()):
+                for k in qi.keys_for_title(title):
                     boost[k] = factor
         return boost
 
@@ -524,7 +602,7 @@ class FusedQuery(Q.Query):
         order = np.lexsort((ids, -scores))
         best: dict[str, list[int]] = {}
         for r in ids[order].tolist():
-            lst = best.setdefault(qi.doc_ids[r], [])
+            lst = best.setdefault(qi.key_names[qi.dkey[r]], [])
             if len(lst) < per_doc:
                 lst.append(r)
         return best

@@ -124,6 +124,16 @@ class SearchService:
     def _column(self, name: str) -> Any:
         return self._cache.column(name)
 
+    def warm_up(self) -> int:
+        """Load what question search keeps in memory (whole-index arrays, the postings of
+        the words questions use most) before the first question needs it: a server calls
+        this in the background at start. Returns the number of postings lists read."""
+        if self.rewrite is None:
+            return 0
+        from regsearch.search.question_rank import warm_up
+
+        return warm_up(self.searcher)
+
     # -- search ----------------------------------------------------------------
     def parse(self, text: str) -> ParsedQuery:
         if self.rewrite is not None:
