@@ -149,9 +149,8 @@ def test_term_boost_scales_its_contribution(service) -> None:
     assert one and {k: 2 * v for k, v in one.items()} == pytest.approx(two)
 
 
-def test_postings_are_read_once_and_the_cache_is_bounded(service, monkeypatch) -> None:
-    service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
-    qi = index_for(service.searcher)
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (field, term) of every postings list read from the index from now on."""
     reads: list[tuple[str, str]] = []
     real = qs._postings
 
@@ -160,6 +159,13 @@ def test_postings_are_read_once_and_the_cache_is_bounded(service, monkeypatch) -
         return real(reader, field, text)
 
     monkeypatch.setattr(qs, "_postings", counting)
+    return reads
+
+
+def test_postings_are_read_once_and_the_cache_is_bounded(service, monkeypatch) -> None:
+    service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
+    qi = index_for(service.searcher)
+    reads = _count_reads(monkeypatch)
     first = service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
     assert reads == []  # every term came from the cache
     assert first.total > 0
@@ -255,14 +261,7 @@ def test_warm_up_reads_the_model_words_ahead_of_questions(index_dir: Path, monke
         assert svc.warm_up() > 0
         qi = index_for(svc.searcher)
         assert {("body", "工资"), ("body", "拖欠"), ("body", "支付令")} <= set(qi._cache)
-        reads: list[tuple[str, str]] = []
-        real = qs._postings
-
-        def counting(reader: Any, field: str, text: str):
-            reads.append((field, text))
-            return real(reader, field, text)
-
-        monkeypatch.setattr(qs, "_postings", counting)
+        reads = _count_reads(monkeypatch)
         page = svc.search(SearchQuery(q="工资被拖欠了怎么办", articles=True))
         assert page.total > 0
         assert ("body", "工资") not in reads and ("body", "拖欠") not in reads

@@ -188,18 +188,9 @@ def train_model(examples: Iterable[Example]) -> LawModel:
         return LawModel()
     top = math.log(1 + max(n_law.values()))
     prior = {law: math.log(1 + n) / top for law, n in n_law.items()}
-    assoc: dict[str, dict[str, float]] = {}
-    for term, laws in n_pair.items():
-        if n_term[term] < MIN_COUNT:
-            continue
-        probs = {law: c / (n_term[term] + KAPPA) for law, c in laws.items()}
-        best = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_LAWS]
-        kept = {law: p for law, p in best if p >= MIN_ASSOC}
-        if kept:
-            assoc[term] = kept
     return LawModel(
         prior=prior,
-        assoc=assoc,
+        assoc=_associations(n_term, n_pair, TOP_LAWS, MIN_ASSOC),
         expand=train_expansions(examples),
         articles=train_articles(examples),
     )
@@ -216,13 +207,21 @@ def train_articles(examples: list[Example]) -> dict[str, dict[str, float]]:
         for term in set(terms):
             n_term[term] += 1
             n_pair[term].update(cited)
+    return _associations(n_term, n_pair, ARTICLE_TOP, ARTICLE_MIN)
+
+
+def _associations(
+    n_term: Counter[str], n_pair: dict[str, Counter[str]], top: int, minimum: float
+) -> dict[str, dict[str, float]]:
+    """term -> {target: count(term, target) / (count(term) + KAPPA)}, for terms seen in at
+    least MIN_COUNT questions, the `top` strongest targets of at least `minimum` each."""
     table: dict[str, dict[str, float]] = {}
     for term, counts in n_pair.items():
         if n_term[term] < MIN_COUNT:
             continue
         probs = {k: c / (n_term[term] + KAPPA) for k, c in counts.items()}
-        best = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))[:ARTICLE_TOP]
-        kept = {k: p for k, p in best if p >= ARTICLE_MIN}
+        best = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        kept = {k: p for k, p in best if p >= minimum}
         if kept:
             table[term] = kept
     return table
