@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -151,20 +152,17 @@ def _best_windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, 
     if not spans or length <= WINDOW:
         return [(0, min(length, WINDOW))]
     chosen: list[tuple[int, int]] = []
-    remaining = list(spans)  # sorted and disjoint (see merge)
+    remaining = list(spans)  # sorted and disjoint (see merge): starts and ends both ascend
     for _ in range(PASSAGES):
+        starts = [x[0] for x in remaining]
+        ends = [x[1] for x in remaining]
         best, best_count = None, 0
-        j = 0
-        for i, (s, _e) in enumerate(remaining):
+        for s in starts:
             start = max(0, min(s - 20, length - WINDOW))
-            j = max(j, i)
-            while j < len(remaining) and remaining[j][1] <= start + WINDOW:
-                j += 1
-            first = i
-            while first > 0 and remaining[first - 1][0] >= start:
-                first -= 1
-            if j - first > best_count:
-                best, best_count = start, j - first
+            # The spans wholly inside [start, start + WINDOW].
+            count = bisect_right(ends, start + WINDOW) - bisect_left(starts, start)
+            if count > best_count:
+                best, best_count = start, count
         if best is None:
             break
         chosen.append((best, min(length, best + WINDOW)))
