@@ -19,10 +19,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 N_QUESTIONS = 100
-ARTICLE_R10_FLOOR = 0.54  # measured 0.590 (held out; 0.472 before the learned model)
-ARTICLE_MRR_FLOOR = 0.42  # measured 0.467
-DOCUMENT_R10_FLOOR = 0.87  # measured 0.914 (0.802 before the learned model)
-MARGIN_OVER_BASELINE = 0.10  # measured 0.169 (plain BM25: 0.421)
+ARTICLE_R10_FLOOR = 0.55  # measured 0.593 (held out; 0.472 without the learned model)
+ARTICLE_MRR_FLOOR = 0.44  # measured 0.483
+DOCUMENT_R10_FLOOR = 0.87  # measured 0.904 (0.802 without the learned model)
+MARGIN_OVER_BASELINE = 0.12  # measured 0.172 (plain BM25: 0.421)
 
 
 def _eval_module():
