@@ -94,7 +94,8 @@ def test_parse_vocabulary_merges_and_skips_bad_lines() -> None:
 def test_shipped_vocabulary_has_general_mappings() -> None:
     vocab = load_vocabulary()
     assert len(vocab) > 250
-    assert vocab["社保"] == ["社会保险"]
+    assert vocab["社保"] == ["社会保险", "社会保险费"]
+    assert vocab["交社保"] == ["缴纳", "社会保险费"]
     assert "解除劳动合同" in vocab["辞退"]
     assert "解除劳动合同" in vocab["炒鱿鱼"]
     assert vocab["老板"] == ["用人单位"]
@@ -282,11 +283,21 @@ def test_train_expansions_learns_statute_words_by_lift(monkeypatch: pytest.Monke
 
 
 def test_expansions_skip_known_words_and_scale_to_the_best() -> None:
-    model = LawModel(expand={"辞退": {"解除": 3.0, "劳动合同": 1.5}, "老板": {"用人单位": 1.0}})
+    model = LawModel(expand={"辞退": {"解除": 3.0, "劳动合同": 1.5}, "老板": {"用人单位": 2.4}})
     got = model.expansions({"辞退": 1.0, "老板": 0.5}, exclude={"劳动合同"})
     assert [w for w, _ in got] == ["解除", "用人单位"]
-    assert [v for _, v in got] == pytest.approx([0.3, 0.3 * 0.5 / 3.0])
+    assert [v for _, v in got] == pytest.approx([0.3, 0.3 * 1.2 / 3.0])
     assert model.expansions({"别的": 1.0}) == []
+
+
+def test_weak_expansions_are_dropped() -> None:
+    # A generic word's strongest association can still be weak (公司 -> 承运人 where the
+    # training questions about companies were mostly about carriers): below
+    # EXPAND_MIN_SCORE (1.0) nothing is added, however it compares with the others.
+    model = LawModel(expand={"公司": {"承运人": 0.84}, "辞退": {"解除": 3.0}})
+    assert model.expansions({"公司": 1.0}) == []
+    assert [w for w, _ in model.expansions({"公司": 1.0, "辞退": 1.0})] == ["解除"]
+    assert [w for w, _ in model.expansions({"辞退": 0.3})] == []  # 0.9: weakly held word
 
 
 def test_law_boosts_combine_prior_and_associations() -> None:

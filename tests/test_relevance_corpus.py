@@ -50,3 +50,30 @@ def test_question_search_recall_on_stard_subset(corpora_dir: Path) -> None:
     assert ours["article MRR@10"] >= ARTICLE_MRR_FLOOR
     assert ours["document R@10"] >= DOCUMENT_R10_FLOOR
     assert ours["article R@10"] >= plain["article R@10"] + MARGIN_OVER_BASELINE
+
+
+# Everyday questions in the public's words (none of them from stard-train), with the
+# laws a lawyer would open first: question mode must put one of them in the top 5
+# documents (half the first page).
+EVERYDAY = [
+    ("公司不给交社保怎么办", ("中华人民共和国社会保险法", "中华人民共和国劳动合同法")),
+    ("老板拖欠工资怎么办", ("中华人民共和国劳动合同法", "保障农民工工资支付条例")),
+    ("离婚后孩子的抚养费怎么算？", ("中华人民共和国民法典",)),
+    ("网购买到假货怎么赔偿", ("中华人民共和国消费者权益保护法",)),
+    ("被公司辞退了能拿多少补偿", ("中华人民共和国劳动合同法",)),
+]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("question", "laws"), EVERYDAY)
+def test_everyday_questions_find_the_law(corpora_dir: Path, question: str, laws: tuple) -> None:
+    from regsearch.model import SearchQuery
+    from regsearch.search.service import SearchService
+
+    ev = _eval_module()
+    index_dir = ROOT / "indexes" / "eval-lawrefbook"
+    ev.ensure_index(corpora_dir / "lawrefbook", index_dir)
+    with SearchService(index_dir) as svc:
+        page = svc.search(SearchQuery(q=question, per_page=5))
+    titles = [h.title for h in page.results]
+    assert set(titles) & set(laws), titles

@@ -26,8 +26,11 @@ examples (stard-train, see `scripts/train_question_model.py`), it gives
    seen in at least EXPAND_MIN_QUESTIONS questions, the article words a with
    count(t, a) >= EXPAND_MIN_COUNT and lift P(a | t) / P(a) >= EXPAND_MIN_LIFT,
    scored P(a | t) * log(lift) (the strongest EXPAND_TOP_ROW per term kept). A
-   question gets the EXPAND_TOP best words it does not already contain, weighted
-   EXPAND_WEIGHT relative to the best (e.g. 辞退 -> 解除, 经济补偿).
+   question gets the EXPAND_TOP best words it does not already contain whose score
+   (the sum over its terms of weight x table value) reaches EXPAND_MIN_SCORE,
+   weighted EXPAND_WEIGHT relative to the best (e.g. 辞退 -> 解除, 经济补偿). The
+   minimum keeps out what a generic word weakly drags along (公司 -> 承运人, learned
+   from questions about carriers).
 
 All are statistics over many questions, never a lookup of one question's
 answer; `scripts/eval_relevance.py --cv 5` measures them on held-out questions.
@@ -60,6 +63,7 @@ EXPAND_MIN_COUNT = 3
 EXPAND_MIN_LIFT = 3.0
 EXPAND_TOP_ROW = 10
 EXPAND_TOP = 10
+EXPAND_MIN_SCORE = 1.0
 EXPAND_WEIGHT = 0.3
 # Article numbers (第四十条) and other numbering are never expansion words: they would
 # favour one article number across all laws, which is memorizing, not vocabulary.
@@ -105,6 +109,7 @@ class LawModel:
             for word, v in self.expand.get(term, {}).items():
                 if word not in terms and word not in exclude:
                     scores[word] = scores.get(word, 0.0) + weight * v
+        scores = {w: v for w, v in scores.items() if v >= EXPAND_MIN_SCORE}
         if not scores:
             return []
         top = max(scores.values())
