@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from whoosh import query as Q  # noqa: E402
 
 from regsearch.index.analyzer import query_terms  # noqa: E402
 from regsearch.index.schema import SCHEMA_VERSION  # noqa: E402
@@ -100,8 +99,6 @@ class PlainParsed(ParsedQuery):
         terms = list(dict.fromkeys(query_terms(self.text)))
         if not terms:
             return None
-        if tuple(fields) == ("body",):
-            return Q.Or([Q.Term("body", t) for t in terms])
         return FusedQuery([ScoredTerm("body", t, 1.0) for t in terms], fused=False)
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import query as Q
-
 from regsearch.index.analyzer import query_terms, tokenize
 from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery
 from regsearch.search.question import (
@@ -73,9 +71,6 @@ class QuestionParsed(ParsedQuery):
         terms = self.scored_terms(tuple(f for f in ("body", "title") if f in fields))
         if not terms:
             return None
-        if tuple(fields) == ("body",):
-            # The service asks for this to pick the best articles inside given documents.
-            return Q.Or([Q.Term(t.field, t.text, boost=t.boost) for t in terms])
         # The service may set `as_of` (the status day of the search) on the parsed query.
         day = self.day or getattr(self, "as_of", None) or today()
         return FusedQuery(

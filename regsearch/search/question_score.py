@@ -129,6 +129,11 @@ _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 POSTING_BYTES = 8  # an int32 record number and a float32 weight
 
 
+def _budget() -> int:
+    """How many postings the cache may hold (POSTINGS_CACHE_MB)."""
+    return int(POSTINGS_CACHE_MB * 1024 * 1024 / POSTING_BYTES)
+
+
 class QuestionIndex:
     """Whole-index arrays of one top-level reader (global record numbers), built once.
 
@@ -138,6 +143,7 @@ class QuestionIndex:
     """
 
     def __init__(self, top: Any) -> None:
+        self.reader = top.reader()  # whole-index stored fields by global record number
         self.leaf_searchers = [s for s, _off in top.leaf_searchers()]
         self.offsets = [off for _s, off in top.leaf_searchers()]
         self.readers = [s.reader() for s in self.leaf_searchers]
@@ -151,8 +157,6 @@ class QuestionIndex:
         names: list[str] = []
         dkey = np.full(self.size, -1, dtype=np.int64)
         for reader, off, n in zip(self.readers, self.offsets, self.sizes, strict=True):
-            for ids, _w in _postings(reader, "kind", "doc"):
-                self.is_doc[np.asarray(ids, dtype=np.int64) + off] = True
             if reader.has_deletions():
                 for i in range(n):
                     if reader.is_deleted(i):
@@ -164,6 +168,7 @@ class QuestionIndex:
                     names.append(text)
                 for ids, _w in _postings(reader, "doc_id", text):
                     dkey[np.asarray(ids, dtype=np.int64) + off] = k
+        self.is_doc[self._records("kind", "doc")] = True
         self.key_of = keys
         self.key_names = names
         self.n_keys = len(names)
@@ -247,15 +252,22 @@ class QuestionIndex:
             term = exact_title(title)
             found: set[int] = set()
             if term:
-                for reader, off in zip(self.readers, self.offsets, strict=True):
-                    for ids, _w in _postings(reader, "title_exact", term):
-                        rec = np.asarray(ids, dtype=np.int64) + off
-                        rec = rec[self.live[rec] & self.is_doc[rec]]
-                        found.update(int(k) for k in self.dkey[rec])
+                rec = self._records("title_exact", term)
+                rec = rec[self.live[rec] & self.is_doc[rec]]
+                found.update(int(k) for k in self.dkey[rec])
             hit = sorted(found)
             with self._lock:
                 self._titles[title] = hit
         return hit
+
+    def _records(self, field: str, text: str) -> np.ndarray:
+        """The global record numbers of a term's postings (uncached: short lists)."""
+        parts = [
+            np.asarray(ids, dtype=np.int64) + off
+            for reader, off in zip(self.readers, self.offsets, strict=True)
+            for ids, _w in _postings(reader, field, text)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(global record numbers, weights) of a term, from the cache or read once."""
@@ -275,7 +287,7 @@ class QuestionIndex:
             value = _EMPTY
         else:
             value = (np.concatenate(ids_parts), np.concatenate(w_parts))
-        budget = int(POSTINGS_CACHE_MB * 1024 * 1024 / POSTING_BYTES)
+        budget = _budget()
         n = len(value[0])
         with self._lock:
             if key not in self._cache and n <= budget:
@@ -300,8 +312,7 @@ class QuestionIndex:
             self._by_key = {int(k[0]): chunk for chunk, k in chunks if len(chunk)}
         out: dict[str, list[int]] = {}
         for record in self._by_key.get(key, np.zeros(0, dtype=np.int64)).tolist():
-            li = int(np.searchsorted(self.offsets, record, side="right")) - 1
-            number = self.readers[li].stored_fields(record - self.offsets[li]).get("article")
+            number = self.reader.stored_fields(record).get("article")
             if number:
                 out.setdefault(number, []).append(record)
         with self._lock:
@@ -312,9 +323,7 @@ class QuestionIndex:
         """The normalized stored text of a record (articles: a few hundred characters)."""
         hit = self._texts.get(record)
         if hit is None:
-            li = int(np.searchsorted(self.offsets, record, side="right")) - 1
-            fields = self.readers[li].stored_fields(record - self.offsets[li])
-            hit = normalize(unpack_text(fields.get("text_z")))
+            hit = normalize(unpack_text(self.reader.stored_fields(record).get("text_z")))
             with self._lock:
                 self._texts[record] = hit
                 while len(self._texts) > TEXT_CACHE:
@@ -324,7 +333,7 @@ class QuestionIndex:
     def warm(self, terms: list[str], fields: tuple[str, ...] = ("body", "title")) -> int:
         """Read the postings of `terms` into the cache (most useful first, until the cache
         is full); returns how many were read."""
-        budget = int(POSTINGS_CACHE_MB * 1024 * 1024 / POSTING_BYTES)
+        budget = _budget()
         n = 0
         for term in terms:
             for field in fields:

@@ -56,23 +56,25 @@ def target_text(rel: Relation) -> str:
     return " ".join(parts) or (rel.target_id or "（未识别的文件）")
 
 
+# The relations that explain a status, as a line of the status card.
+_STATUS_LINES = {
+    R.SUPERSEDED_BY.value: "被{target}取代{date}",
+    R.REPEALED_BY.value: "依据 {target} 废止{date}",
+    R.EXPIRED_BY.value: "由 {target} 宣布失效{date}",
+    R.PARTIALLY_INVALIDATED_BY.value: "由 {target} 宣布部分失效{date}",
+    R.AMENDED_BY.value: "经 {target} 修改{date}",
+    R.CONFIRMED_BY.value: "经 {target} 确认继续有效{date}",
+}
+
+
 def status_card(doc: Document) -> StatusCard:
     """The status with the facts behind it, e.g. "被《…》取代 2023-09-01" or "有效期至 …"."""
     card = StatusCard(status=doc.status, evidence=doc.status_evidence)
     for rel in doc.relations:
-        date = f" {rel.date}" if rel.date else ""
-        if rel.type == R.SUPERSEDED_BY.value:
-            card.lines.append((f"被{target_text(rel)}取代{date}", rel.target_id))
-        elif rel.type == R.REPEALED_BY.value:
-            card.lines.append((f"依据 {target_text(rel)} 废止{date}", rel.target_id))
-        elif rel.type == R.EXPIRED_BY.value:
-            card.lines.append((f"由 {target_text(rel)} 宣布失效{date}", rel.target_id))
-        elif rel.type == R.PARTIALLY_INVALIDATED_BY.value:
-            card.lines.append((f"由 {target_text(rel)} 宣布部分失效{date}", rel.target_id))
-        elif rel.type == R.AMENDED_BY.value:
-            card.lines.append((f"经 {target_text(rel)} 修改{date}", rel.target_id))
-        elif rel.type == R.CONFIRMED_BY.value:
-            card.lines.append((f"经 {target_text(rel)} 确认继续有效{date}", rel.target_id))
+        line = _STATUS_LINES.get(rel.type)
+        if line:
+            date = f" {rel.date}" if rel.date else ""
+            card.lines.append((line.format(target=target_text(rel), date=date), rel.target_id))
     if doc.repeal_date and not any(r.type == R.REPEALED_BY.value for r in doc.relations):
         card.lines.append((f"废止日期 {doc.repeal_date}", None))
     if doc.effective_date and doc.status == Status.NOT_YET_EFFECTIVE.value:
