@@ -17,15 +17,22 @@ from typing import Any
 class Status(str, Enum):
     """Validity status (时效性)."""
 
+    NOT_YET_ISSUED = "尚未发布"  # the day asked about is before the document was issued
     NOT_YET_EFFECTIVE = "尚未施行"
     IN_FORCE = "现行有效"
     AMENDED = "已修改"  # a newer version of the same document exists
     PARTIALLY_INVALID = "部分失效"
     EXPIRED = "已失效"  # 有效期届满 or 宣布失效
     REPEALED = "已废止"
+    NOT_APPLICABLE = "不适用"  # a court case (案例): not a rule, no validity status
 
     def __str__(self) -> str:
         return self.value
+
+
+# Document.kind of a court case; every other document is NORMATIVE_KIND.
+CASE_KIND = "case"
+NORMATIVE_KIND = "normative"
 
 
 class StatusSource(str, Enum):
@@ -36,6 +43,7 @@ class StatusSource(str, Enum):
     REPEAL = "repeal"  # a repealing document (or a cleanup decision)
     EXPIRY = "expiry"  # the expiry date (有效期) has passed
     EFFECTIVE_DATE = "effective_date"  # the effective date is still ahead
+    ISSUE_DATE = "issue_date"  # the document had not been issued yet
     DEFAULT = "default"  # nothing says otherwise
 
     def __str__(self) -> str:
@@ -73,6 +81,27 @@ class Relation:
     target_doc_number: str | None = None
     evidence: str = ""  # the sentence or metadata that establishes the relation
     date: str | None = None  # when it takes effect (YYYY-MM-DD)
+
+
+@dataclass
+class SourceRef:
+    """One source document a record was made from: where it came from and what it said.
+
+    A record (one document version) keeps every source that carries it. `packed` holds
+    that source document as it was read (before merging and linking), compressed, so
+    that an update can take the record apart again; it is internal (`Document.to_dict`
+    leaves it out unless asked) and empty when the record's own fields are that source.
+    """
+
+    id: str  # the source document's own id (from its collection, file and line)
+    collection: str
+    source: str  # path relative to the ingested folder
+    format: str = ""
+    url: str | None = None
+    title: str = ""
+    content_hash: str = ""
+    official: bool = False  # a government's own publication of the text
+    packed: str = ""
 
 
 @dataclass
@@ -124,9 +153,31 @@ class Document:
     # The date of the version this text is (its latest 修订/修正/修改, else its publication):
     # version chains are ordered by it. None when nothing dates the text.
     version_date: str | None = None
+    # What kind of text this is: a normative document, or a court case (案例), which is
+    # not a rule, is never 现行有效 and stays out of cleanup worklists.
+    kind: str = NORMATIVE_KIND
+    # Every source document this record was made from (ingest.identity); empty for a
+    # source document that has not been through identity merging yet.
+    sources: list[SourceRef] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+    def to_dict(self, internal: bool = False) -> dict[str, Any]:
+        """The JSON form; `internal` keeps the packed source documents (index storage).
+
+        Built by hand: `dataclasses.asdict` deep-copies every article (seconds per corpus).
+        """
+        data = dict(vars(self))
+        for name in ("co_authorities", "history", "warnings"):
+            data[name] = list(data[name])
+        data["relations"] = [dict(vars(r)) for r in self.relations]
+        data["articles"] = [
+            {"number": a.number, "text": a.text, "path": list(a.path), "ordinal": a.ordinal}
+            for a in self.articles
+        ]
+        data["sources"] = [dict(vars(s)) for s in self.sources]
+        if not internal:
+            for ref in data["sources"]:
+                ref.pop("packed", None)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
@@ -137,6 +188,9 @@ class Document:
         ]
         values["articles"] = [
             a if isinstance(a, Article) else Article(**a) for a in data.get("articles") or []
+        ]
+        values["sources"] = [
+            s if isinstance(s, SourceRef) else SourceRef(**s) for s in data.get("sources") or []
         ]
         return cls(**values)
 
@@ -153,13 +207,20 @@ def content_hash(text: str) -> str:
 
 @dataclass
 class Skip:
-    """A file that produced no document, and why."""
+    """A file (or one line or item of a file) that produced no document, and why."""
 
-    source: str
+    source: str  # the file, or `file:line` for one line of it
     reason: str
     # False for a deliberate skip (a README or index page that is not a legal text):
     # it is listed but does not make `regsearch normalize` exit 1.
     failed: bool = True
+    # the file itself (file names may contain ':'); None: `source`
+    file: str | None = field(default=None, compare=False)
+
+    @property
+    def path(self) -> str:
+        """The file this skip is about."""
+        return self.file or self.source
 
 
 @dataclass

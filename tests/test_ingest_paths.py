@@ -17,8 +17,10 @@ def test_fixture_folder_accounts_for_every_file(data_dir):
         "export.jsonl:3",
         "latin1.txt",
     ]
-    sources = {d.source for d in result.documents} | {s.source.split(":")[0] for s in result.skips}
+    sources = {d.source for d in result.sources} | {s.path for s in result.skips}
     assert len(sources) + len(result.metadata_files) == result.files
+    c = result.counts()
+    assert (c["record_files"], c["skipped_files"], c["failed_files"]) == (13, 1, 1)
     assert {d.collection for d in result.documents} == {"fx"}
 
 
@@ -46,8 +48,13 @@ def test_waystowork_and_govcn_accounted(corpora_dir):
     assert result.files == 1176
     assert result.per_format == {"markdown": 1132, "govcn-html": 40}
     assert result.metadata_files == ["urls.tsv"]
-    assert len(result.documents) + len(result.skips) + len(result.metadata_files) == result.files
+    assert len(result.sources) + len(result.skips) + len(result.metadata_files) == result.files
+    c = result.counts()
+    assert c["record_files"] + c["skipped_files"] + c["failed_files"] + 1 == result.files
     assert result.failed == []
+    # copies of one version inside waystowork are one record, each file kept on it
+    assert len(result.documents) < len(result.sources)
+    assert sum(len(d.sources) for d in result.documents) == len(result.sources)
 
 
 def test_a_jsonl_record_with_its_own_source_still_accounts_for_the_file(tmp_path):

@@ -76,10 +76,11 @@ def test_repeal_decision_resolved_by_title_and_by_doc_number(linked: dict[str, D
 
 
 def test_source_flag_without_successor_or_repealer(linked: dict[str, Document]) -> None:
+    """A bare source flag is shown for what it is: not 已废止 by a document nobody found."""
     bing = linked[LOCAL + "示例市丙规定"]
-    assert (bing.status, bing.status_source) == ("已废止", "source")
-    assert bing.status_evidence == SOURCE_FLAG_EVIDENCE
-    assert [(r.type, r.target_id) for r in bing.relations] == [("repealed_by", None)]
+    assert (bing.status, bing.status_source) == ("已失效", "source")
+    assert bing.status_evidence == SOURCE_FLAG_EVIDENCE == "来源标注已失效，未找到废止或修改文件"
+    assert [(r.type, r.target_id) for r in bing.relations] == [("expired_by", None)]
 
 
 def test_expiry_from_text(linked: dict[str, Document]) -> None:
@@ -216,7 +217,7 @@ def test_corpus_linking_is_idempotent_on_fixture_paths(tmp_path: Path) -> None:
     statuses = sorted((d.source, d.status) for d in docs)
     assert statuses == [
         ("地方性法规/示例市/示例市丁条例(2019-06-01).md", "现行有效"),
-        ("地方性法规/示例市/示例市丙规定.md", "已废止"),
+        ("地方性法规/示例市/示例市丙规定.md", "已失效"),
         ("地方性法规/示例市/示例市乙管理办法(2015-03-01).md", "已废止"),
         (DECISION + ".md", "现行有效"),
         ("地方性法规/示例市/示例市戊办法(2020-01-01).md", "已失效"),

@@ -16,9 +16,8 @@ from typing import Any
 from whoosh import query as Q
 
 from regsearch.index.records import stored_dates
+from regsearch.status import STATUS_COLUMNS as ST_COLUMNS
 from regsearch.status import status_at
-
-ST_COLUMNS = ("st_eff", "st_rep", "st_inv", "st_sup", "st_par")
 _CACHE_SIZE = 128
 
 

@@ -24,7 +24,7 @@ from regsearch.index.schema import (
     make_schema,
 )
 from regsearch.model import Document
-from regsearch.status import StatusDates, dates_of
+from regsearch.status import STATUS_COLUMNS, StatusDates, dates_of, from_columns, to_columns
 
 _schema = None
 
@@ -88,37 +88,20 @@ def _chars(text: str | None) -> Preindexed | None:
     )
 
 
-STATUS_FIELDS = ("st_eff", "st_rep", "st_inv", "st_sup", "st_par")
+STATUS_FIELDS = STATUS_COLUMNS
 
 
 def status_fields(dates: StatusDates) -> dict[str, str]:
-    return {
-        "st_eff": dates.effective or ALWAYS,
-        "st_rep": dates.repealed or NEVER,
-        "st_inv": dates.invalid or NEVER,
-        "st_sup": dates.superseded or NEVER,
-        "st_par": dates.partial or NEVER,
-    }
+    return to_columns(dates)
 
 
 def stored_dates(fields: dict[str, Any]) -> StatusDates:
     """The StatusDates kept in a record's stored fields."""
-
-    def opt(name: str, sentinel: str) -> str | None:
-        value = fields.get(name)
-        return None if not value or value == sentinel else value
-
-    return StatusDates(
-        effective=opt("st_eff", ALWAYS),
-        repealed=opt("st_rep", NEVER),
-        invalid=opt("st_inv", NEVER),
-        superseded=opt("st_sup", NEVER),
-        partial=opt("st_par", NEVER),
-    )
+    return from_columns(fields)
 
 
 def pack_document(doc: Document) -> bytes:
-    data = doc.to_dict()
+    data = doc.to_dict(internal=True)
     data["body"] = ""
     return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), ZLEVEL)
 

@@ -28,13 +28,11 @@ from whoosh.formats import Characters
 from whoosh.system import pack_uint
 
 from regsearch.index.analyzer import LegalAnalyzer, is_single_han
+from regsearch.status import ALWAYS, NEVER  # one definition of the sentinels (status.py)
 
 # Bump when the schema or the record layout changes; an index of another version
 # must be rebuilt (`regsearch ingest --rebuild`).
-SCHEMA_VERSION = 5
-
-NEVER = "9999-99-99"  # an event that never happens sorts after every date
-ALWAYS = "0000-00-00"  # an unknown effective date: in force since forever
+SCHEMA_VERSION = 6  # 6: st_iss (尚未发布, court cases), merged records with their sources
 
 TITLE_BOOST = 4.0
 NUMBER_BOOST = 3.0
@@ -209,6 +207,7 @@ def make_schema() -> Schema:
         st_inv=ID(stored=True, sortable=True),
         st_sup=ID(stored=True, sortable=True),
         st_par=ID(stored=True, sortable=True),
+        st_iss=ID(stored=True, sortable=True),  # issued (尚未发布 before it), or "case"
         # articles
         article=Attr(),  # canonical number, e.g. 第五十四条
         ordinal=STORED(),

@@ -13,6 +13,7 @@ from whoosh import query as Q
 from regsearch.errors import BadQuery
 from regsearch.index.schema import ALWAYS, NEVER
 from regsearch.model import Status
+from regsearch.status import CASE
 
 STATUS_VALUES = [s.value for s in Status]
 
@@ -29,6 +30,17 @@ def _after(field: str, day: str) -> Q.Query:
 
 def status_query(status: str, day: str) -> Q.Query:
     """Records whose status on `day` is `status` (same precedence as `status_at`)."""
+    case = Q.Term("st_iss", CASE)
+    if status == Status.NOT_APPLICABLE.value:
+        return case
+    unissued = Q.And([_after("st_iss", day), Q.Not(case)])
+    if status == Status.NOT_YET_ISSUED.value:
+        return unissued
+    query = _normative_status_query(status, day)
+    return Q.And([query, Q.Not(Q.Or([case, unissued]))])
+
+
+def _normative_status_query(status: str, day: str) -> Q.Query:
     repealed = _by("st_rep", day)
     invalid = _by("st_inv", day)
     superseded = _by("st_sup", day)

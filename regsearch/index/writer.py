@@ -34,6 +34,7 @@ from regsearch.index.fastwrite import fast_writer
 from regsearch.index.records import records_for, unpack_document
 from regsearch.index.schema import SCHEMA_VERSION, make_schema
 from regsearch.index.segment import get_segmenter
+from regsearch.ingest.derive import rederive
 from regsearch.model import Document
 
 Progress = Callable[[int, int], None]
@@ -74,19 +75,16 @@ def _load_stored(ix: Any) -> dict[str, Document]:
     return docs
 
 
-def _relink(docs: list[Document]) -> None:
-    """Resolve relations across `docs` (H2's linker), if it is available."""
-    try:
-        from regsearch.ingest.linking import link_documents
-    except ImportError:
-        return
-    link_documents(docs, None)
-
-
 def _fingerprint(doc: Document) -> str:
     data = doc.to_dict()
     return json.dumps(
-        [data["relations"], data["status"], data["status_source"], data["status_evidence"]],
+        [
+            data["relations"],
+            data["status"],
+            data["status_source"],
+            data["status_evidence"],
+            [ref["id"] for ref in data["sources"]],
+        ],
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -262,10 +260,13 @@ def update_index(
 ) -> UpdateReport:
     """Add new, replace changed and (with `prune`) remove vanished documents, atomically.
 
-    `prune` removes stored documents of `collections` (and of the collections present
-    in `documents`) that this run did not produce, except those from `keep_sources`
-    (files that exist but failed to read this time). Raises IndexBusy if another
-    writer holds the lock.
+    `documents` are records (`regsearch.ingest.ingest_paths` gives them); with an index
+    already there, its records and these are derived again from their source documents
+    (see the identity hook below), so a record's sources are replaced, never duplicated.
+    `prune` removes stored source documents of `collections` (and of the collections
+    present in `documents`) that this run did not produce, except those from
+    `keep_sources` (files that exist but failed to read this time). Raises IndexBusy if
+    another writer holds the lock.
     """
     index_dir = Path(index_dir)
     report = UpdateReport()
@@ -277,11 +278,30 @@ def update_index(
         if base is not None:
             stored = _load_stored(windex.open_dir(str(base)))
 
-        incoming: dict[str, Document] = {}
-        for doc in documents:
-            incoming[doc.id] = doc
+        # --- identity hook (issue 11; to be re-seated on the engine writer) ----------
+        # Records are derived from source documents: the stored records are taken apart
+        # into theirs, the re-ingested ones replace them (prune drops vanished ones) and
+        # all are merged into one record per version and linked again.
+        if stored:
+            scope = None
+            if prune:
+                scope = set(collections) | {d.collection for d in documents}
+                scope |= {ref.collection for d in documents for ref in d.sources}
+            current = {
+                d.id: d
+                for d in rederive(
+                    stored.values(),
+                    documents,
+                    prune_collections=scope,
+                    keep_sources=keep_sources,
+                ).records
+            }
+        else:
+            current = {d.id: d for d in documents}
+        # --------------------------------------------------------------------------------
+
         to_write: dict[str, Document] = {}
-        for doc_id, doc in incoming.items():
+        for doc_id, doc in current.items():
             old = stored.get(doc_id)
             if old is None:
                 report.added.append(doc_id)
@@ -289,27 +309,12 @@ def update_index(
             elif old.content_hash != doc.content_hash or not doc.content_hash:
                 report.updated.append(doc_id)
                 to_write[doc_id] = doc
+            elif _fingerprint(old) != _fingerprint(doc):
+                report.relinked.append(doc_id)
+                to_write[doc_id] = doc
             else:
                 report.unchanged.append(doc_id)
-        if prune:
-            scope = {d.collection for d in incoming.values()} | set(collections)
-            keep = set(keep_sources)
-            report.removed = [
-                i
-                for i, d in stored.items()
-                if d.collection in scope and i not in incoming and d.source not in keep
-            ]
-
-        # A new collection may repeal or supersede stored documents: re-link the union.
-        if stored and (to_write or report.removed):
-            union = {i: d for i, d in stored.items() if i not in report.removed}
-            union.update(incoming)
-            before = {i: _fingerprint(d) for i, d in stored.items() if i in union}
-            _relink(list(union.values()))
-            for i, fp in before.items():
-                if i not in to_write and _fingerprint(union[i]) != fp:
-                    report.relinked.append(i)
-                    to_write[i] = union[i]
+        report.removed = [i for i in stored if i not in current]
 
         if base is not None and not to_write and not report.removed:
             report.generation = base.name

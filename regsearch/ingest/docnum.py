@@ -177,6 +177,9 @@ def _strip_lead_ins(issuer: str) -> str:
         changed = False
         for word in _LEAD_INS:
             rest = issuer[len(word) :]
+            # 经济…, 对外贸易经济合作部: the word is the start of the body's own name
+            if word == "对" and rest.startswith("外"):
+                continue
             if issuer.startswith(word) and len(rest) >= 2 and not rest.startswith("济"):
                 issuer, changed = rest, True
     return issuer

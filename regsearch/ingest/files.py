@@ -1,11 +1,59 @@
-"""Reading source files: decoding with no guessing that could produce mojibake."""
+"""Reading source files: decoding with no guessing that could produce mojibake, and
+limits that keep one odd file (a named pipe, a 50 MB single line) from hanging or
+exhausting an ingest."""
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
 from regsearch.errors import BadInputFile
+
+
+def _limit(name: str, default_mb: int) -> int:
+    try:
+        return int(float(os.environ.get(name) or default_mb) * 1024 * 1024)
+    except ValueError:
+        return default_mb * 1024 * 1024
+
+
+# A document file larger than this is not one regulation (the longest law is ~1 MB).
+MAX_FILE_BYTES = _limit("REGSEARCH_MAX_FILE_MB", 32)
+# One JSON Lines record (one line) larger than this is refused; the file may be any size.
+MAX_LINE_BYTES = _limit("REGSEARCH_MAX_LINE_MB", 32)
+# A title longer than this is a file without line breaks, not a title.
+MAX_TITLE_CHARS = 300
+
+
+def megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def file_problem(path: Path, *, any_size: bool = False) -> str | None:
+    """Why `path` must not be read as a document file (not a regular file, too large), or None.
+
+    Checked before opening: reading a named pipe or a device would block forever.
+    """
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return f"无法读取：{exc.strerror or exc}"
+    if stat.S_ISFIFO(st.st_mode):
+        return "是命名管道（FIFO），不是普通文件，未读取"
+    if not stat.S_ISREG(st.st_mode):
+        return "不是普通文件（设备或套接字），未读取"
+    if not any_size and st.st_size > MAX_FILE_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
+        return (
+            f"文件过大（{megabytes(st.st_size)}，上限 {megabytes(MAX_FILE_BYTES)}），"
+            "不像单个法规文件，未读取；确有需要可设置 REGSEARCH_MAX_FILE_MB"
+        )
+    return None
+
+
+# JSON Lines files hold many records: their limit is per line (MAX_LINE_BYTES).
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 
 
 def _mostly_cjk(text: str) -> bool:

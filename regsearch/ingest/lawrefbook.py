@@ -284,6 +284,8 @@ def _document(
     authority, co_authorities = header.authority, header.co_authorities
     if not authority:
         authority, co_authorities = _authority_from_title(title)
+    if not authority and row and row.level == "部门规章":
+        authority = _category_body(row.category)
     region = _region(category, title, authority, has_row=row is not None)
 
     numbers = find_doc_numbers(" ".join(header.publish_events))
@@ -350,6 +352,12 @@ def _region(
     if category and "地方" in category[1] and category[0]:
         return canonical_region(category[0])  # DLC folders say 山东: one name per region
     return None if has_row else infer_region(title, authority)
+
+
+def _category_body(category: str) -> str | None:
+    """A rules category named after the ministry that makes them (公安部规章 -> 公安部)."""
+    name = re.sub(r"(?:规章|部门规章)$", "", category or "")
+    return name if len(name) >= 3 and name.endswith(_ORG_END) else None
 
 
 _TITLE_ORG = re.compile(r"^(?P<orgs>[\u4e00-\u9fff、]{2,60}?)关于")

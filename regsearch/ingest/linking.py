@@ -7,8 +7,9 @@ After every reader has run, `link_documents`:
     target id first, then 文号, then exact title) and stores the inverse
     relation on each target;
 (c) sets `expiry_date` from 有效期 clauses;
-(d) turns a source's bare "expired" flag into 已修改 (a successor exists) or
-    已废止 (a repealing document, or else the flag itself as evidence);
+(d) turns a source's bare "expired" flag into 已修改 (a successor exists), 已废止 (a
+    repealing document) or else 已失效 with the flag itself as the evidence, in plain
+    words (来源标注已失效，未找到废止或修改文件): never 已废止 by an unknown document;
 (e) resolves citations; (f) applies the status as of a date with a sentence
     of evidence.
 Everything is dict lookups: the whole corpus links in well under a second.
@@ -17,24 +18,25 @@ Everything is dict lookups: the whole corpus links in well under a second.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from regsearch.ingest.history import latest_revision, parse_events, version_date
+from regsearch.ingest.identity import part_key, text_signature
 from regsearch.ingest.relations import (
     extract_citations,
     extract_expiry,
     extract_relations,
     norm_title,
 )
-from regsearch.model import Document, Relation, RelationType, Status
+from regsearch.model import CASE_KIND, Document, Relation, RelationType, Status
 from regsearch.status import apply_status
 
 # Formats whose relations are stated explicitly (a cleanup worklist): their text is
 # not mined for repeal clauses or citations, which would only duplicate them.
 EXPLICIT_FORMATS = {"worklist"}
 
-SOURCE_FLAG_EVIDENCE = "来源数据库标记为已失效（LawRefBook expired = 1），未找到新版本或废止文件"
+SOURCE_FLAG_EVIDENCE = "来源标注已失效，未找到废止或修改文件"
 
 _NOT_A_VERSION = re.compile(r"关于(?:修改|废止|.*宣布失效|.*清理)|修正案")
 _INVERSE = {
@@ -92,7 +94,9 @@ def version_key(doc: Document) -> tuple[str, str, str] | None:
     title = norm_title(doc.title)
     if not title or _NOT_A_VERSION.search(title) or doc.format in EXPLICIT_FORMATS:
         return None
-    return title, norm_title(doc.subtitle), doc.region or ""
+    if doc.kind == CASE_KIND:
+        return None  # a court case has no versions
+    return title, part_key(doc), doc.region or ""
 
 
 def _version_groups(docs: list[Document]) -> list[list[Document]]:
@@ -182,11 +186,43 @@ def _note_copies(group: list[Document]) -> None:
                 doc.warnings.append(note)
 
 
-def _chain_versions(documents: list[Document]) -> None:
-    chains: dict[tuple[str, str, str], list[Document]] = defaultdict(list)
+def _doubtful_titles(documents: list[Document]) -> set[int]:
+    """Documents whose text is another title's (a file saved under the wrong name).
+
+    The same text under two titles: the title the most sources give is believed; the
+    others (all of them on a tie) are kept out of version chains by title, with a warning.
+    """
+    titles: dict[str, Counter[str]] = defaultdict(Counter)
+    holders: dict[str, list[Document]] = defaultdict(list)
     for doc in documents:
         key = version_key(doc)
-        if key:
+        sig = text_signature(doc) if key else None
+        if key and sig:
+            titles[sig][key[0]] += max(1, len(doc.sources))
+            holders[sig].append(doc)
+    doubtful: set[int] = set()
+    for sig, counts in titles.items():
+        if len(counts) < 2:
+            continue
+        ranked = counts.most_common()
+        believed = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+        for doc in holders[sig]:
+            key = version_key(doc)
+            if key and key[0] != believed:
+                doubtful.add(id(doc))
+                other = next(t for t in counts if t != key[0])
+                note = f"正文与《{other}》相同，标题存疑，未按标题排入版本链"
+                if note not in doc.warnings:
+                    doc.warnings.append(note)
+    return doubtful
+
+
+def _chain_versions(documents: list[Document]) -> None:
+    chains: dict[tuple[str, str, str], list[Document]] = defaultdict(list)
+    doubtful = _doubtful_titles(documents)
+    for doc in documents:
+        key = version_key(doc)
+        if key and id(doc) not in doubtful:
             chains[key].append(doc)
     for docs in chains.values():
         if len(docs) < 2:
@@ -239,8 +275,24 @@ class _Lookup:
         return sorted(found, key=_order_date, reverse=True)
 
 
+def _by_id(documents: list[Document]) -> dict[str, Document]:
+    """Records by id, and by the ids of their source documents (a worklist or a JSON Lines
+    relation may name a source document that is now part of a merged record)."""
+    by_id: dict[str, Document] = {}
+    for doc in documents:
+        for ref in doc.sources:
+            by_id.setdefault(ref.id, doc)
+    by_id.update({d.id: d for d in documents})
+    return by_id
+
+
+def _same_document(a: Document, b: Document) -> bool:
+    """`b` is `a` itself or another version of it: a document never repeals itself."""
+    return a is b or (version_key(a) is not None and version_key(a) == version_key(b))
+
+
 def _resolve_targets(documents: list[Document], lookup: _Lookup) -> None:
-    by_id = {d.id: d for d in documents}
+    by_id = _by_id(documents)
     for doc in documents:
         when = _date(doc)
         for rel in list(doc.relations):
@@ -251,9 +303,13 @@ def _resolve_targets(documents: list[Document], lookup: _Lookup) -> None:
             if named is not None and named is not doc:
                 # A known target (an explicit id, or resolved by an earlier run): (re)state
                 # the inverse, which a re-ingested target has lost.
+                rel.target_id = named.id
                 _add(named, _link_to(inverse, doc, rel.evidence, rel.date or when))
                 continue
-            targets = lookup.find(rel, doc)
+            targets = [t for t in lookup.find(rel, doc) if t is not doc]
+            if rel.type != RelationType.CONFIRMS.value:
+                # 《X》同时废止 in X's new version: the old version is superseded, not repealed
+                targets = [t for t in targets if not _same_document(doc, t)]
             if when:  # a document cannot act on versions made after it
                 targets = [t for t in targets if not _order_date(t) or _order_date(t) <= when]
             if rel.type == RelationType.AMENDS.value:
@@ -265,6 +321,39 @@ def _resolve_targets(documents: list[Document], lookup: _Lookup) -> None:
             rel.date = rel.date or when
             for target in targets:
                 _add(target, _link_to(inverse, doc, rel.evidence, rel.date))
+
+
+_RENAMING = re.compile(r"（试行）|\(试行\)|暂行|试行|工作|实施|若干")
+_DOC_KIND = re.compile(r"(?:条例|办法|规定|细则|规则|决定)$")
+
+
+def _core(title: str) -> str:
+    return _DOC_KIND.sub("", _RENAMING.sub("", norm_title(title)))
+
+
+def _link_renamed_successors(documents: list[Document]) -> None:
+    """A text that repeals, in full, the document it replaces under a new name (信访工作条例
+    repealing 信访条例, X办法 repealing X暂行办法) is its successor: link them as versions."""
+    by_id = _by_id(documents)
+    for doc in documents:
+        for rel in list(doc.relations):
+            if rel.type != RelationType.REPEALS.value or not rel.target_id:
+                continue
+            old = by_id.get(rel.target_id)
+            if old is None or old is doc or (old.region or "") != (doc.region or ""):
+                continue
+            core = _core(doc.title)
+            if len(core) < 2 or core != _core(old.title):
+                continue
+            if norm_title(old.title) == norm_title(doc.title):
+                continue
+            if any(r.type == RelationType.SUPERSEDED_BY.value for r in old.relations):
+                continue  # it has a successor of its own name
+            when = rel.date or _date(doc)
+            evidence = f"由更名后的《{doc.title}》取代（其条文明确废止本文件）"
+            _add(old, _link_to(RelationType.SUPERSEDED_BY.value, doc, evidence, when))
+            back = f"取代更名前的《{old.title}》"
+            _add(doc, _link_to(RelationType.SUPERSEDES.value, old, back, _date(doc)))
 
 
 def _resolve_citations(documents: list[Document], lookup: _Lookup) -> None:
@@ -289,7 +378,7 @@ def _source_flags(documents: list[Document]) -> None:
             continue
         if any(r.type in ended and r.target_id for r in doc.relations):
             continue
-        _add(doc, Relation(type=RelationType.REPEALED_BY.value, evidence=SOURCE_FLAG_EVIDENCE))
+        _add(doc, Relation(type=RelationType.EXPIRED_BY.value, evidence=SOURCE_FLAG_EVIDENCE))
 
 
 def _first(doc: Document, kind: RelationType) -> Relation | None:
@@ -344,6 +433,10 @@ def link_documents(documents: Iterable[Document], as_of: str | None = None) -> N
     for doc in docs:
         if doc.format in EXPLICIT_FORMATS:
             continue
+        if doc.kind == CASE_KIND:  # a court case cites rules; it repeals and amends nothing
+            for rel in extract_citations(doc, []):
+                _add(doc, rel)
+            continue
         found = extract_relations(doc)
         for rel in found + extract_citations(doc, found):
             _add(doc, rel)
@@ -352,9 +445,10 @@ def link_documents(documents: Iterable[Document], as_of: str | None = None) -> N
     _chain_versions(docs)
     lookup = _Lookup(docs)
     _resolve_targets(docs, lookup)
+    _link_renamed_successors(docs)
     _resolve_citations(docs, lookup)
     _source_flags(docs)
-    by_id = {d.id: d for d in docs}
+    by_id = _by_id(docs)
     for doc in docs:
         apply_status(doc, as_of)
         doc.status_evidence = status_evidence(doc, by_id)

@@ -29,6 +29,12 @@ _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 _REPEAL_CLAUSE = re.compile(r"同时(?:废止|停止执行|失效)|一并废止|予以废止")
 # "…与《X》抵触的，同时失效": conflicting provisions lapse, the document named does not.
 _CONDITIONAL = re.compile(r"抵触|不一致|相冲突|不符")
+# Titles listed one after another before a title: 根据《A》、《B》和《C》 -> 根据.
+_SERIES_BEFORE = re.compile(r"(?:《[^《》]*(?:《[^《》]*》[^《》]*)*》\s*(?:[、，,和及与以及]|等)?\s*)+$")
+# New wording quoted in an amendment (将第一条修改为：“根据《公司法》……”): never a target.
+_QUOTE_OPEN, _QUOTE_CLOSE = "“「『", "”」』"
+# An amendment decision's line names a target only with an amending verb outside quotes.
+_AMEND_VERB = re.compile(r"修改|修正|修订|删去|删除|增加|增写|调整|改为|替换|作如下")
 _AMEND_REF = re.compile(r"^\s*(?:第[一二三四五六七八九十]+次)?(?:修正|修订|修改)")
 _BASIS_BEFORE = re.compile(r"(?:根据|依据|依照|按照|贯彻|落实|遵照)[^《]{0,4}$")
 _DOC_TYPES = (
@@ -148,8 +154,8 @@ def _targets(text: str, self_key: str, *, skip_basis: bool, item: bool = False) 
                 number = number or (None if inside else canon)
         if _AMEND_REF.match(text[end:]) or "关于修改" in title:
             continue  # 《…关于修改〈X〉的决定》修正: the amending decision, not a target
-        if skip_basis and _BASIS_BEFORE.search(text[:start]):
-            continue
+        if skip_basis and _BASIS_BEFORE.search(_SERIES_BEFORE.sub("", text[:start])):
+            continue  # 根据《A》《B》和《C》: each one is a basis, not a target
         if not _is_doc_title(title) or norm_title(title) == self_key:
             continue
         found.append((title, number, part_after(text[end:], item=item)))
@@ -157,6 +163,21 @@ def _targets(text: str, self_key: str, *, skip_basis: bool, item: bool = False) 
         if i not in used:
             found.append((None, canon, part_after(text[e:], item=item)))
     return found
+
+
+def _outside_quotes(lines: list[str]) -> Iterator[str]:
+    """Each line without the parts inside quotation marks (which may span lines)."""
+    depth = 0
+    for line in lines:
+        out: list[str] = []
+        for ch in line:
+            if ch in _QUOTE_OPEN:
+                depth += 1
+            elif ch in _QUOTE_CLOSE and depth:
+                depth -= 1
+            elif not depth:
+                out.append(ch)
+        yield "".join(out)
 
 
 def _relation(kind: str, title: str | None, number: str | None, evidence: str) -> Relation:
@@ -199,7 +220,7 @@ def extract_relations(doc: Document) -> list[Relation]:
         # 关于废止部分规章部分条款的决定: every document it lists keeps its other parts
         partial_only = kind in _VOIDS and bool(PARTIAL_DECISION.search(norm_title(doc.title)))
         mode = kind
-        for line in (doc.body or "").split("\n"):
+        for line in _outside_quotes((doc.body or "").split("\n")):
             line = line.strip().lstrip("#").strip()
             if not line:
                 continue
@@ -211,8 +232,12 @@ def extract_relations(doc: Document) -> list[Relation]:
                 "失效" not in outside or outside.find("废止") > outside.find("失效")
             ):
                 line_mode = RelationType.REPEALS.value
-            if kind == AMENDS:
-                line_mode = AMENDS if not line_mode else line_mode
+            if kind == AMENDS and not line_mode:
+                # only a line that amends something names its target (一、修改《X》;
+                # 将《X》第三条修改为): a title cited in passing is a citation
+                line_mode = AMENDS if _AMEND_VERB.search(outside) else None
+                if line_mode is None and not re.match(r"^[一二三四五六七八九十百]+、", line):
+                    continue
             targets = _targets(line, self_key, skip_basis=True, item=True)
             if not targets:
                 if line_mode and not re.match(r"^本(?:决定|通知)", line):

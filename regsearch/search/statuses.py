@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from regsearch.index.records import stored_dates
 from regsearch.model import Document
-from regsearch.status import status_at
+from regsearch.status import STATUS_COLUMNS, status_at
 
 _RELATIONS_FOR = {
     "repeal": ("repealed_by",),
@@ -14,9 +14,8 @@ _RELATIONS_FOR = {
 
 
 def status_of(values: list[str], day: str) -> str:
-    """Status from the five stored StatusDates columns (st_eff, st_rep, st_inv, st_sup, st_par)."""
-    names = ("st_eff", "st_rep", "st_inv", "st_sup", "st_par")
-    return status_at(stored_dates(dict(zip(names, values, strict=True))), day)[0].value
+    """Status from the stored StatusDates columns (status.STATUS_COLUMNS order)."""
+    return status_at(stored_dates(dict(zip(STATUS_COLUMNS, values, strict=True))), day)[0].value
 
 
 def evidence_for(doc: Document, source: str) -> str:

@@ -1,0 +1,74 @@
+"""DERIVE: records from source documents (identity merge, then linking), and updates.
+
+`derive` is the pure step of the write pipeline (PIPELINE.md): every source document
+in, one linked record per document version out. `rederive` is what an index update
+needs: the stored records taken apart into their source documents, the re-ingested
+ones replaced (and, with prune, the vanished ones dropped), and all of them derived
+again, so that re-ingesting one source updates its records and never duplicates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from regsearch.ingest.identity import IdentityRules, explode, merge_sources
+from regsearch.ingest.linking import link_documents
+from regsearch.model import Document
+
+
+def derive(
+    sources: Iterable[Document],
+    *,
+    previous: Mapping[str, str] | None = None,
+    rules: IdentityRules | None = None,
+    as_of: str | None = None,
+) -> list[Document]:
+    """One linked record per document version (`previous`: source id -> old record id)."""
+    records = merge_sources(sources, previous=previous, rules=rules)
+    link_documents(records, as_of)
+    return records
+
+
+@dataclass
+class Rederived:
+    records: list[Document] = field(default_factory=list)
+    dropped_sources: list[str] = field(default_factory=list)  # ids of source documents pruned
+
+
+def rederive(
+    stored: Iterable[Document],
+    incoming: Iterable[Document],
+    *,
+    prune_collections: Iterable[str] | None = None,
+    keep_sources: Iterable[str] = (),
+    rules: IdentityRules | None = None,
+) -> Rederived:
+    """All records after an ingest of `incoming` into an index holding `stored` records.
+
+    A stored source document is replaced by an incoming one with the same id; with
+    `prune_collections`, a stored source document of those collections that this run
+    did not produce is dropped, unless its file is in `keep_sources` (it exists but
+    could not be read this time). Records keep their ids where their sources say so.
+    """
+    new_sources = [s for record in incoming for s in explode(record)]
+    new_ids = {s.id for s in new_sources}
+    scope = set(prune_collections) if prune_collections is not None else None
+    keep = set(keep_sources)
+    previous: dict[str, str] = {}
+    kept: list[Document] = []
+    out = Rederived()
+    for record in stored:
+        for source in explode(record):
+            previous[source.id] = record.id
+            if source.id in new_ids:
+                continue
+            if scope is not None and source.collection in scope and source.source not in keep:
+                out.dropped_sources.append(source.id)
+                continue
+            kept.append(source)
+    out.records = derive([*kept, *new_sources], previous=previous, rules=rules)
+    return out
+
+
+__all__ = ["Rederived", "derive", "rederive"]
