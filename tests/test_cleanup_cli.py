@@ -241,8 +241,10 @@ def test_filters(run) -> None:
     assert kinds_and_ids(res.stdout) == [("not-yet-effective", "data2025")]
     res = run("--as-of", DAY, "--level", "地方政府规章", "--format", "jsonl")
     assert kinds_and_ids(res.stdout) == [("superseded", "v2005"), ("not-yet-effective", "data2025")]
+    res = run("--as-of", DAY, "--kind", "duplicates", "--format", "jsonl")
+    assert kinds_and_ids(res.stdout) == [("duplicates", "dup-a"), ("duplicates", "dup-b")]
     res = run("--as-of", DAY, "--collection", "web", "--format", "jsonl")
-    assert kinds_and_ids(res.stdout) == [("duplicates", "dup-b")]
+    assert kinds_and_ids(res.stdout) == []
     res = run("--as-of", DAY, "--region", "贵阳市", "--region", "某市", "--format", "jsonl")
     assert kinds_and_ids(res.stdout) == [("not-yet-effective", "data2025")]
 

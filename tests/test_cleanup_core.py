@@ -72,7 +72,6 @@ def docs() -> list[Document]:
         "关于加强管理的通知（网页版）",
         doc_number="黔府发〔2020〕1号",
         body="第一条  乙。",
-        collection="web",
     )
     same_a = make("same_a", "同文通知", publish_date="2018-01-01", body="第一条 同。")
     same_b = make(
@@ -112,6 +111,7 @@ def test_every_kind(docs: list[Document]) -> None:
         ("broken-basis", "citing", "现行有效", "2021-06-01", "old"),
         ("duplicates", "dup_a", "现行有效", None, "dup_b"),
         ("duplicates", "dup_b", "现行有效", None, "dup_a"),
+        ("duplicates", "same_b", "现行有效", "2018-01-01", "same_a"),
     ]
     assert report.counts == {
         "superseded": 1,
@@ -120,7 +120,7 @@ def test_every_kind(docs: list[Document]) -> None:
         "expiring": 1,
         "not-yet-effective": 1,
         "broken-basis": 1,
-        "duplicates": 2,
+        "duplicates": 3,
     }
     by_kind = {r.kind: r for r in report.rows}
     assert by_kind["expiring"].evidence == "有效期至2025-09-30（还有121天）"
@@ -133,8 +133,11 @@ def test_every_kind(docs: list[Document]) -> None:
     )
     assert broken.evidence == "根据《贵州省旧办法》，制定本细则。"
     assert [r.evidence for r in report.rows if r.kind == "duplicates"] == [
-        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：c/dup_a.md 与 web/dup_b.md",
-        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：web/dup_b.md 与 c/dup_a.md",
+        # two texts of one source claiming the same 文号
+        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：c/dup_a.md 与 c/dup_b.md",
+        "文号同为 黔府发〔2020〕1号 的 2 份文本内容不同：c/dup_b.md 与 c/dup_a.md",
+        # one version in two records: these hand-made records were never merged
+        "同一版本的 2 条记录（不同来源，未合并）：c/same_a.md 与 web/same_b.md",
     ]
 
 
@@ -162,7 +165,7 @@ def test_filters(docs: list[Document]) -> None:
     co = build_report(docs, CleanupQuery(as_of=DAY, authority=["贵州省司法厅"]))
     assert [r.id for r in co.rows] == ["citing"]
     web = build_report(docs, CleanupQuery(as_of=DAY, collection=["web"]))
-    assert [r.id for r in web.rows] == ["dup_b"]
+    assert [r.id for r in web.rows] == ["same_b"]
 
 
 def test_group_by_with_subtotals(docs: list[Document]) -> None:
@@ -246,34 +249,49 @@ def test_corpus_expired_rows_are_listed_and_nothing_in_force_is(corpora_dir: Pat
 
 def test_duplicates_ignore_formatting_and_versions() -> None:
     """Markdown marks, punctuation width, a table of contents or the title repeated above the
-    articles are not a different text; two versions keeping the original 文号 are not copies."""
-    md = make(
-        "md",
-        "某某条例",
-        doc_number="国务院令第100号",
-        publish_date="2010-01-01",
-        body="# 某某条例\n目录\n第一章 总则\n## 第一章 总则\n第一条 为了规范管理，制定本条例。",
-    )
-    web = make(
-        "web",
-        "某某条例",
-        doc_number="国务院令第100号",
-        publish_date="2010-01-01",
-        collection="web",
-        body="第一章　总则\n第一条　为了规范管理,制定本条例.",
-    )
-    old = make(
-        "old",
-        "某某条例",
-        doc_number="国务院令第100号",
-        publish_date="2005-01-01",
-        body="第一条 为了管理，制定本条例。",
-    )
-    for new in (md, web):  # linking chains both copies of the new version to the old one
-        old.relations.append(link("superseded_by", new, "2010-01-01"))
-        new.relations.append(link("supersedes", old, "2010-01-01"))
-    report = build_report([md, web, old], CleanupQuery(as_of=DAY, kinds=["duplicates"]))
-    assert report.rows == []
+    articles are not a different text; two versions keeping the original 文号 are not copies.
+    Merged, the copies of one version are one record and nothing is listed; with merging
+    off the cross-source copy is listed; one source carrying it twice is listed either way."""
+    from regsearch.ingest.derive import derive
+    from regsearch.ingest.identity import IdentityRules
+
+    def versions() -> list[Document]:
+        md = make(
+            "md",
+            "某某条例",
+            doc_number="国务院令第100号",
+            publish_date="2010-01-01",
+            body="# 某某条例\n目录\n第一章 总则\n## 第一章 总则\n第一条 为了规范管理，制定本条例。",
+        )
+        web = make(
+            "web",
+            "某某条例",
+            doc_number="国务院令第100号",
+            publish_date="2010-01-01",
+            collection="web",
+            body="第一章　总则\n第一条　为了规范管理,制定本条例.",
+        )
+        old = make(
+            "old",
+            "某某条例",
+            doc_number="国务院令第100号",
+            publish_date="2005-01-01",
+            body="第一条 为了管理，制定本条例。",
+        )
+        return [md, web, old]
+
+    q = CleanupQuery(as_of=DAY, kinds=["duplicates"])
+    merged = derive(versions(), rules=IdentityRules(), as_of=DAY)  # merged and linked
+    assert sorted(len(r.sources) for r in merged) == [1, 2]  # md + web, and old apart
+    assert build_report(merged, q).rows == []
+    apart = derive(versions(), rules=IdentityRules(enabled=False), as_of=DAY)
+    report = build_report(apart, q)
+    assert [(r.id, r.target_id) for r in report.rows] == [("web", "md")]
+    assert report.rows[0].evidence == "同一版本的 2 条记录（不同来源，未合并）：c/md.md 与 web/web.md"
+    md, web, old = versions()
+    web.collection = "c"
     web.body += "\n第二条 新增的一条。"
-    report = build_report([md, web, old], CleanupQuery(as_of=DAY, kinds=["duplicates"]))
-    assert [(r.id, r.target_id) for r in report.rows] == [("md", "web"), ("web", "md")]
+    report = build_report(derive([md, web, old], as_of=DAY), q)
+    assert [(r.id, r.target_id, r.evidence) for r in report.rows] == [
+        ("md", "web", "同一版本在 c 中收录 2 份：md.md 与 web.md")
+    ]

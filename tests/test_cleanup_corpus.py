@@ -40,7 +40,7 @@ def test_every_expired_version_is_listed_with_its_successor_or_evidence(
     lawrefbook: tuple[Path, list[Document]], report: CleanupReport
 ) -> None:
     root, docs = lawrefbook
-    by_source = {d.source: d for d in docs}
+    by_source = {ref.source: d for d in docs for ref in d.sources}
     by_id = {d.id: d for d in docs}
     listed = {r.id: r for r in report.rows if r.kind in ENDED}
     flagged = expired_rows(root)
@@ -50,7 +50,7 @@ def test_every_expired_version_is_listed_with_its_successor_or_evidence(
         doc = by_source[source]
         row = listed.get(doc.id)
         assert row is not None, f"{source} ({name}) is not listed"
-        assert row.kind in ("superseded", "repealed"), source
+        assert row.kind in ("superseded", "repealed", "expired"), source
         assert row.evidence, source
         if row.kind == "superseded":
             successor = by_id[row.target_id or ""]
@@ -63,8 +63,8 @@ def test_every_expired_version_is_listed_with_its_successor_or_evidence(
                 source
             )
             assert row.target_title == decision.title, source
-        else:  # nothing but the source's own flag
-            assert row.evidence == SOURCE_FLAG_EVIDENCE, source
+        else:  # nothing but the source's own flag: 已失效, said in plain words
+            assert row.kind == "expired" and row.evidence == SOURCE_FLAG_EVIDENCE, source
 
 
 def test_nothing_in_force_is_listed_as_ended(

@@ -86,9 +86,11 @@ def test_apply_status_keeps_a_matching_source_status() -> None:
 
 
 def test_source_flag_alone_reports_source() -> None:
-    flagged = make(source_expired=True, relations=[Relation(type="repealed_by", evidence="flag")])
+    """A bare flag is 已失效 on the source's word (linking records it as expired_by with
+    no target), never 已废止."""
+    flagged = make(source_expired=True, relations=[Relation(type="expired_by", evidence="flag")])
     apply_status(flagged, "2020-01-01")
-    assert (flagged.status, flagged.status_source) == ("已废止", "source")
+    assert (flagged.status, flagged.status_source) == ("已失效", "source")
     # when a repealing document is known, it decides (and is the evidence)
     known = make(source_expired=True, relations=[Relation("repealed_by", "r", date="2019-01-01")])
     apply_status(known, "2020-01-01")

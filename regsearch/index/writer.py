@@ -34,7 +34,8 @@ from regsearch.index.fastwrite import fast_writer
 from regsearch.index.records import records_for, unpack_document
 from regsearch.index.schema import SCHEMA_VERSION, make_schema
 from regsearch.index.segment import get_segmenter
-from regsearch.ingest.derive import rederive
+from regsearch.ingest.derive import changes_anything, rederive
+from regsearch.ingest.identity import source_ids
 from regsearch.model import Document
 
 Progress = Callable[[int, int], None]
@@ -83,7 +84,7 @@ def _fingerprint(doc: Document) -> str:
             data["status"],
             data["status_source"],
             data["status_evidence"],
-            [ref["id"] for ref in data["sources"]],
+            source_ids(doc),
         ],
         ensure_ascii=False,
         sort_keys=True,
@@ -282,11 +283,13 @@ def update_index(
         # Records are derived from source documents: the stored records are taken apart
         # into theirs, the re-ingested ones replace them (prune drops vanished ones) and
         # all are merged into one record per version and linked again.
-        if stored:
-            scope = None
-            if prune:
-                scope = set(collections) | {d.collection for d in documents}
-                scope |= {ref.collection for d in documents for ref in d.sources}
+        scope = None
+        if prune:
+            scope = set(collections) | {d.collection for d in documents}
+            scope |= {ref.collection for d in documents for ref in d.sources}
+        if stored and not changes_anything(stored.values(), documents, scope, keep_sources):
+            current = stored  # every source read again is as stored: nothing to derive
+        elif stored:
             current = {
                 d.id: d
                 for d in rederive(
@@ -300,6 +303,8 @@ def update_index(
             current = {d.id: d for d in documents}
         # --------------------------------------------------------------------------------
 
+        # "unchanged" counts the records this run read again, not every record kept
+        read_again = {ref.id for d in documents for ref in d.sources} | {d.id for d in documents}
         to_write: dict[str, Document] = {}
         for doc_id, doc in current.items():
             old = stored.get(doc_id)
@@ -309,11 +314,12 @@ def update_index(
             elif old.content_hash != doc.content_hash or not doc.content_hash:
                 report.updated.append(doc_id)
                 to_write[doc_id] = doc
-            elif _fingerprint(old) != _fingerprint(doc):
-                report.relinked.append(doc_id)
-                to_write[doc_id] = doc
             else:
-                report.unchanged.append(doc_id)
+                if read_again.intersection(source_ids(doc)):
+                    report.unchanged.append(doc_id)  # its sources are as they were
+                if _fingerprint(old) != _fingerprint(doc):
+                    report.relinked.append(doc_id)  # ... but its links or status moved
+                    to_write[doc_id] = doc
         report.removed = [i for i in stored if i not in current]
 
         if base is not None and not to_write and not report.removed:

@@ -39,12 +39,12 @@ class IngestResult:
     files: int = 0
     per_format: dict[str, int] = field(default_factory=dict)
     metadata_files: list[str] = field(default_factory=list)
-    # Each file is exactly one of: a source of records, deliberately skipped (no record),
-    # failed (no record, could not be read), metadata:
-    # files == record_files + skipped_files + failed_file_count + len(metadata_files).
+    # Each file is exactly one of: a source of records, skipped (no record: deliberately,
+    # or because it could not be read), metadata:
+    # files == record_files + skipped_files + len(metadata_files).
     record_files: int = 0
     skipped_files: int = 0
-    failed_file_count: int = 0
+    failed_file_count: int = 0  # the skipped files that failed (could not be read)
     sources: list[Document] = field(default_factory=list)  # source documents, as read
 
     @property
@@ -61,7 +61,7 @@ class IngestResult:
         return {
             "files": self.files,
             "record_files": self.record_files,
-            "skipped_files": self.skipped_files,
+            "skipped_files": self.skipped_files,  # failed ones included
             "failed_files": self.failed_file_count,
             "metadata_files": len(self.metadata_files),
             "sources": len(self.sources),
@@ -182,12 +182,13 @@ def ingest_paths(
             jobs.append((p, collection or p.resolve().name, roots, files))
             result.skips.extend(problems)
             result.failed_file_count += sum(1 for s in problems if s.failed)
-            result.skipped_files += sum(1 for s in problems if not s.failed)
+            result.skipped_files += len(problems)
         elif p.exists() or p.is_symlink():
             jobs.append((p.parent, collection or p.resolve().parent.name, [], [p]))
         else:
             result.skips.append(Skip(str(given), "路径不存在"))
             result.failed_file_count += 1
+            result.skipped_files += 1
     total = sum(len(job[3]) for job in jobs)
     result.files = total + len(result.skips)
     done = 0
@@ -263,7 +264,7 @@ def ingest_paths(
                 take(Skip(source, "没有产生记录（读取器未处理该文件）"), source)
         result.record_files += len(produced)
         result.failed_file_count += len(failed - produced - metadata)
-        result.skipped_files += len(skipped - failed - produced - metadata)
+        result.skipped_files += len((skipped | failed) - produced - metadata)
 
     result.per_format = dict(per_format)
     for doc in result.sources:

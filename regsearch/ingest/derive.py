@@ -36,6 +36,35 @@ class Rederived:
     dropped_sources: list[str] = field(default_factory=list)  # ids of source documents pruned
 
 
+def _refs(record: Document) -> list[tuple[str, str, str, str]]:
+    """(id, collection, source, content hash) of each source document of a record."""
+    if record.sources:
+        return [(s.id, s.collection, s.source, s.content_hash) for s in record.sources]
+    return [(record.id, record.collection, record.source, record.content_hash)]
+
+
+def changes_anything(
+    stored: Iterable[Document],
+    incoming: Iterable[Document],
+    prune_collections: Iterable[str] | None = None,
+    keep_sources: Iterable[str] = (),
+) -> bool:
+    """Whether ingesting `incoming` into `stored` records changes any source document
+    (a new or changed one, or one that prune would drop); cheap: no text is unpacked."""
+    known = {ref[0]: ref[3] for record in stored for ref in _refs(record)}
+    new = {ref[0]: ref[3] for record in incoming for ref in _refs(record)}
+    if any(known.get(i) != h or not h for i, h in new.items()):
+        return True
+    if prune_collections is None:
+        return False
+    scope, keep = set(prune_collections), set(keep_sources)
+    return any(
+        sid not in new and coll in scope and src not in keep
+        for record in stored
+        for sid, coll, src, _h in _refs(record)
+    )
+
+
 def rederive(
     stored: Iterable[Document],
     incoming: Iterable[Document],
@@ -71,4 +100,4 @@ def rederive(
     return out
 
 
-__all__ = ["Rederived", "derive", "rederive"]
+__all__ = ["Rederived", "changes_anything", "derive", "rederive"]

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regsearch.errors import BadQuery
+from regsearch.ingest.identity import copies_in_one_source, version_groups
 from regsearch.ingest.relations import norm_title
-from regsearch.model import Document, Relation, RelationType, Status
+from regsearch.model import CASE_KIND, Document, Relation, RelationType, SourceRef, Status
 from regsearch.status import compute_status, day_after, today
 
 KINDS = (
@@ -262,18 +263,61 @@ def _versions_of_each_other(a: Document, b: Document) -> bool:
     return any(r.type in _VERSION_LINKS and r.target_id == b.id for r in a.relations)
 
 
+def _dup_row(doc: Document, status: Status, evidence: str, other: Document | SourceRef) -> CleanupRow:
+    row = _row("duplicates", doc, status, doc.publish_date, evidence)
+    row.target_id, row.target_title = other.id, other.title
+    row.target_doc_number = other.doc_number if isinstance(other, Document) else doc.doc_number
+    return row
+
+
 def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[CleanupRow]:
-    """Documents that are the same (same 文号, or same title and date) with different text."""
+    """What really is duplicated: one version carried twice by one source, and (when
+    records are not merged across sources) one version in several records.
+
+    - a record holding two source documents of one collection (identical files in two
+      folders): one row per extra copy;
+    - records that identity says are one version (only when merging is off, or a copy
+      merging could not place): one row per pair;
+    - two documents of one collection that claim to be the same (same 文号, or same title
+      and date) with different texts.
+    """
+    rows: list[CleanupRow] = []
+    for doc in docs:
+        for collection, refs in copies_in_one_source(doc).items():
+            first, *rest = refs
+            for ref in rest:
+                evidence = (
+                    f"同一版本在 {collection} 中收录 {len(refs)} 份："
+                    f"{first.source} 与 {ref.source}"
+                )
+                rows.append(_dup_row(doc, statuses[doc.id], evidence, ref))
+    for group in version_groups(docs):
+        members = [docs[i] for i in group]
+        first = members[0]
+        for other in members[1:]:
+            same = "同一来源" if other.collection == first.collection else "不同来源"
+            evidence = (
+                f"同一版本的 {len(members)} 条记录（{same}，未合并）："
+                f"{first.collection}/{first.source} 与 {other.collection}/{other.source}"
+            )
+            rows.append(_dup_row(other, statuses[other.id], evidence, first))
+    rows += _conflicting_copies(docs, statuses)
+    return rows
+
+
+def _conflicting_copies(docs: list[Document], statuses: dict[str, Status]) -> list[CleanupRow]:
+    """Documents of one collection that are the same (same 文号, or same title and date)
+    with different text."""
     groups: dict[tuple[str, ...], list[Document]] = defaultdict(list)
     for doc in docs:
         title = norm_title(doc.title) + "\x1f" + norm_title(doc.subtitle)
         if doc.doc_number and "〔" in doc.doc_number:
-            groups[("number", doc.doc_number)].append(doc)
+            groups[(doc.collection, "number", doc.doc_number)].append(doc)
         elif doc.doc_number:  # 令号 carry no year and are reused: the title must agree too
-            groups[("order", doc.doc_number, title)].append(doc)
+            groups[(doc.collection, "order", doc.doc_number, title)].append(doc)
         day = doc.publish_date or doc.effective_date
         if day:
-            groups[("title", title, day)].append(doc)
+            groups[(doc.collection, "title", title, day)].append(doc)
     rows: list[CleanupRow] = []
     seen: set[tuple[str, str]] = set()
     texts: dict[str, str] = {}
@@ -285,7 +329,7 @@ def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[Clean
                 texts[d.id] = _text_key(d)
         if len({texts[d.id] for d in members}) < 2:
             continue
-        what = f"文号同为 {key[1]} " if key[0] != "title" else f"标题相同、日期同为 {key[2]} "
+        what = f"文号同为 {key[2]} " if key[1] != "title" else f"标题相同、日期同为 {key[3]} "
         for doc in members:
             other = next(
                 (
@@ -302,17 +346,15 @@ def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[Clean
                 f"{what}的 {len(members)} 份文本内容不同："
                 f"{doc.collection}/{doc.source} 与 {other.collection}/{other.source}"
             )
-            row = _row("duplicates", doc, statuses[doc.id], doc.publish_date, evidence)
-            row.target_id, row.target_title = other.id, other.title
-            row.target_doc_number = other.doc_number
-            rows.append(row)
+            rows.append(_dup_row(doc, statuses[doc.id], evidence, other))
     return rows
 
 
 def build_report(documents: Iterable[Document], query: CleanupQuery) -> CleanupReport:
     """Every row of the requested kinds, filtered, sorted and (optionally) grouped."""
     kinds, day = _check_query(query)
-    docs = [d for d in documents if _exists(d, day)]
+    # Court cases are not rules: nothing to clean up. Nor is what did not exist yet.
+    docs = [d for d in documents if d.kind != CASE_KIND and _exists(d, day)]
     by_id = {d.id: d for d in docs}
     statuses = {d.id: compute_status(d, day)[0] for d in docs}
     within_end = (_dt.date.fromisoformat(day) + _dt.timedelta(days=query.within)).isoformat()
