@@ -18,7 +18,7 @@ import json
 import os
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +72,9 @@ def _days(a: str, b: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--corpora", default=os.environ.get("REGSEARCH_CORPORA", "../shared/corpora"))
+    parser.add_argument(
+        "--corpora", default=os.environ.get("REGSEARCH_CORPORA", "../shared/corpora")
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     corpora = Path(args.corpora)
@@ -128,8 +130,11 @@ def main() -> None:
     lrb_together = successors(records, "lawrefbook")
     src_path = {s.id: s.source for s in alone["lawrefbook"].sources}
     chain_diffs = [
-        (src_path.get(sid, sid), sorted(src_path.get(x, x) for x in succ),
-         sorted(src_path.get(x, x) for x in lrb_together.get(sid, set())))
+        (
+            src_path.get(sid, sid),
+            sorted(src_path.get(x, x) for x in succ),
+            sorted(src_path.get(x, x) for x in lrb_together.get(sid, set())),
+        )
         for sid, succ in lrb_alone.items()
         if lrb_together.get(sid, set()) != succ
     ]

@@ -287,7 +287,9 @@ def test_duplicates_ignore_formatting_and_versions() -> None:
     apart = derive(versions(), rules=IdentityRules(enabled=False), as_of=DAY)
     report = build_report(apart, q)
     assert [(r.id, r.target_id) for r in report.rows] == [("web", "md")]
-    assert report.rows[0].evidence == "同一版本的 2 条记录（不同来源，未合并）：c/md.md 与 web/web.md"
+    assert (
+        report.rows[0].evidence == "同一版本的 2 条记录（不同来源，未合并）：c/md.md 与 web/web.md"
+    )
     md, web, old = versions()
     web.collection = "c"
     web.body += "\n第二条 新增的一条。"

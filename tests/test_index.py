@@ -49,7 +49,8 @@ def big_update_script(index_dir: Path, marker: Path, copies: int) -> str:
         for i in range({copies}):
             d = base[i % len(base)]
             # distinct documents (identical copies would be merged into one record)
-            docs.append(replace(d, id=f"copy{{i}}", source=f"copy{{i}}.md", title=f"{{d.title}}{{i}}",
+            docs.append(replace(d, id=f"copy{{i}}", source=f"copy{{i}}.md",
+                                title=f"{{d.title}}{{i}}",
                                 body=(d.body + "\\n") * 300, articles=[], content_hash=f"c{{i}}"))
         def progress(done, total):
             if done >= 16:

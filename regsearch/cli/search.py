@@ -108,7 +108,7 @@ def ingest(
             rebuild=rebuild,
             progress=indexing,
             collections=[collection] if collection else [_collection_of(p) for p in src],
-            keep_sources=[s.source.split(":", 1)[0] for s in result.failed],
+            keep_sources=result.failed_files,  # exact paths: a file name may contain ':'
         )
     finally:
         indexing.close()

@@ -18,6 +18,7 @@ from whoosh import query as Q
 from regsearch.index.records import stored_dates
 from regsearch.status import STATUS_COLUMNS as ST_COLUMNS
 from regsearch.status import status_at
+
 _CACHE_SIZE = 128
 
 

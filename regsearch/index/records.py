@@ -15,8 +15,6 @@ from whoosh.system import pack_uint
 
 from regsearch.index.analyzer import is_single_han, normalize, tokenize
 from regsearch.index.schema import (
-    ALWAYS,
-    NEVER,
     ColumnOnly,
     Preindexed,
     Unstored,

@@ -28,7 +28,7 @@ from whoosh.formats import Characters
 from whoosh.system import pack_uint
 
 from regsearch.index.analyzer import LegalAnalyzer, is_single_han
-from regsearch.status import ALWAYS, NEVER  # one definition of the sentinels (status.py)
+from regsearch.status import ALWAYS, NEVER  # noqa: F401 - the sentinels, defined in status.py
 
 # Bump when the schema or the record layout changes; an index of another version
 # must be rebuilt (`regsearch ingest --rebuild`).

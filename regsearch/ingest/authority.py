@@ -95,7 +95,9 @@ NATIONAL_BODIES = frozenset(
 _DATE_RESIDUE = re.compile(r"^[0-9０-９〇零一二三四五六七八九十]*[年月日号]+")
 _LEAD_IN = re.compile(r"^(?:已由|已经|已于|由|经)")
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百]+届")
-_RELATIVE = re.compile(r"^(?:本)?(?:省|市|自治区|自治州|县|区)(?:人民)?政府(?P<office>办公厅|办公室)?$")
+_RELATIVE = re.compile(
+    r"^(?:本)?(?:省|市|自治区|自治州|县|区)(?:人民)?政府(?P<office>办公厅|办公室)?$"
+)
 
 
 def _near(a: str, b: str) -> bool:

@@ -231,7 +231,9 @@ _ORDER = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{1,40}?)令")
 _NOTICE_TITLE = re.compile(
     r"(?:通知|意见|决定|方案|纲要|规划|批复|复函|函|公告|通告|通报|答复|指引|指南|要点|计划)$"
 )
-_RULE_TITLE = re.compile(r"(?:办法|规定|规则|细则|规范|规程|标准|制度|章程)(?:[（(][^（()）]*[)）])?$")
+_RULE_TITLE = re.compile(
+    r"(?:办法|规定|规则|细则|规范|规程|标准|制度|章程)(?:[（(][^（()）]*[)）])?$"
+)
 _LAW_TITLE = re.compile(r"(?<![办方做想说立司])法(?:[（(][^（()）]*[)）])?$")
 _REGULATION_TITLE = re.compile(r"条例(?:[（(][^（()）]*[)）])?$")
 _PARTY = re.compile(r"^中国共产党|^中共")
@@ -265,7 +267,7 @@ def _organ_level(organ: str) -> str | None:
 
 
 def _meeting_level(text: str, region: str | None) -> str | None:
-    """国务院第N次常务会议 -> 行政法规; 第N次部务会议 -> 部门规章; 省政府常务会议 -> 地方政府规章."""
+    """国务院常务会议 -> 行政法规; 部务会议 -> 部门规章; 省政府常务会议 -> 地方政府规章."""
     for m in MEETING.finditer(text):
         organ, kind = m["organ"], m["kind"]
         if kind in ("审判委员会", "检察委员会"):
@@ -293,12 +295,23 @@ def is_court_case(title: str | None, level: str | None, body: str | None = None)
     t = (title or "").strip()
     if re.search(r"(?:通知|决定|意见|规定|办法)$", t):
         return False  # 关于发布第X批指导性案例的通知 is a notice, not a case
-    if re.search(r"指导(?:性)?案例\s*第?[0-9一二三四五六七八九十百]+号|典型案例|案例[一二三四五六七八九十0-9]+", t):
+    if re.search(
+        r"指导(?:性)?案例\s*第?[0-9一二三四五六七八九十百]+号|典型案例|案例[一二三四五六七八九十0-9]+",
+        t,
+    ):
         return True
     head = (body or "")[:3000]
     marks = sum(
         1
-        for w in ("基本案情", "裁判结果", "裁判理由", "裁判要旨", "裁判要点", "案例要旨", "典型意义")
+        for w in (
+            "基本案情",
+            "裁判结果",
+            "裁判理由",
+            "裁判要旨",
+            "裁判要点",
+            "案例要旨",
+            "典型意义",
+        )
         if w in head
     )
     return marks >= 2
@@ -401,12 +414,16 @@ def apply_evidence(doc: Document) -> Document:
 
     doc.authority = normalize_authority(doc.authority, doc.region)
     doc.co_authorities = [
-        a for a in dict.fromkeys(normalize_authority(x, doc.region) for x in doc.co_authorities) if a
+        a
+        for a in dict.fromkeys(normalize_authority(x, doc.region) for x in doc.co_authorities)
+        if a
     ]
     if not doc.authority:
         named = issuers_in_heading(preamble(doc.body)) or _publishers(doc)
         if not named and doc.doc_number:
-            named = [n for n in [normalize_authority(authority_from_doc_number(doc.doc_number))] if n]
+            named = [
+                n for n in [normalize_authority(authority_from_doc_number(doc.doc_number))] if n
+            ]
         if not named and doc.level in _LEVEL_BODY:
             named = [_LEVEL_BODY[doc.level]]
         if named:

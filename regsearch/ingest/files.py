@@ -28,7 +28,7 @@ MAX_TITLE_CHARS = 300
 
 
 def megabytes(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n / 1024:.1f} KB"
 
 
 def file_problem(path: Path, *, any_size: bool = False) -> str | None:

@@ -195,8 +195,9 @@ def _dates_agree(a: _Facts, b: _Facts, rules: IdentityRules) -> bool:
         return True
     later, earlier = (a, b) if a.version > b.version else (b, a)
     assert earlier.version is not None
-    adopted = max(later.adopted) if later.adopted else None
-    return bool(adopted) and _iso_days(adopted, earlier.version) <= rules.same_days
+    if not later.adopted:
+        return False
+    return _iso_days(max(later.adopted), earlier.version) <= rules.same_days
 
 
 def _incompatible(a: _Facts, b: _Facts, rules: IdentityRules) -> bool:

@@ -17,7 +17,7 @@ from regsearch.ingest.articles import split_articles
 from regsearch.ingest.classify import classify_level, infer_region
 from regsearch.ingest.dates import parse_date
 from regsearch.ingest.docnum import normalize_doc_number
-from regsearch.ingest.files import MAX_LINE_BYTES, megabytes, read_source
+from regsearch.ingest.files import MAX_LINE_BYTES, MAX_TITLE_CHARS, megabytes, read_source
 from regsearch.ingest.numerals import article_ordinal, normalize_article_number
 from regsearch.ingest.text import clean_text
 from regsearch.model import Article, Document, Skip, content_hash, make_id
@@ -32,6 +32,8 @@ def _record(data: object, source: str, collection: str, line_no: int) -> Documen
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         raise ValueError("缺少 title")
+    if len(title) > MAX_TITLE_CHARS:
+        raise ValueError(f"title 有 {len(title)} 字，超过上限 {MAX_TITLE_CHARS} 字")
     body, articles = data.get("body"), data.get("articles")
     if not (isinstance(body, str) and body.strip()) and not articles:
         raise ValueError("缺少 body 或 articles")

@@ -21,6 +21,7 @@ from pathlib import Path
 from regsearch.ingest.articles import split_articles
 from regsearch.ingest.classify import canonical_region, classify_level, infer_region
 from regsearch.ingest.docnum import find_doc_numbers
+from regsearch.ingest.files import MAX_TITLE_CHARS, file_problem
 from regsearch.ingest.history import version_date
 from regsearch.ingest.lawrefbook_header import Header, parse_header
 from regsearch.ingest.relations import effective_from_text
@@ -179,12 +180,24 @@ def read_lawrefbook(folder: Path, base: Path, collection: str) -> Iterator[Docum
     skips: dict[str, Skip] = {}
     for rel in files:
         source = _source(folder / rel, base)
+        problem = file_problem(folder / rel)
+        if problem:
+            skips[rel] = Skip(source=source, reason=problem)
+            continue
         try:
             raw = (folder / rel).read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             skips[rel] = Skip(source=source, reason=f"无法读取：{exc}")
             continue
         reason = _skip_reason(raw.replace("\r\n", "\n"))
+        first = raw.lstrip().split("\n", 1)[0]
+        if not reason and len(first) > MAX_TITLE_CHARS + 2:
+            skips[rel] = Skip(
+                source=source,
+                reason=f"第一行有 {len(first)} 字，超过标题上限 {MAX_TITLE_CHARS} 字："
+                "文件可能缺少换行",
+            )
+            continue
         if reason:
             skips[rel] = Skip(source=source, reason=reason, failed=False)
         else:

@@ -17,7 +17,7 @@ from regsearch.ingest.articles import split_articles
 from regsearch.ingest.classify import classify_level, infer_region
 from regsearch.ingest.dates import parse_date
 from regsearch.ingest.docnum import find_doc_numbers, normalize_doc_number
-from regsearch.ingest.files import read_source
+from regsearch.ingest.files import MAX_TITLE_CHARS, read_source
 from regsearch.ingest.history import (
     effective_from_body,
     is_history_line,
@@ -45,6 +45,40 @@ def _file_doc_number(stem: str) -> tuple[str, str] | None:
 def _unclosed(line: str) -> bool:
     """A header line broken in the middle of a 《…》 title or a parenthesis."""
     return line.count("《") > line.count("》") or line.count("（") > line.count("）")
+
+
+_CN = "零〇一二三四五六七八九十百千"
+_HEADING = re.compile(rf"(?=第[{_CN}]+[编章节](?![之]))")
+_ARTICLE_AFTER_STOP = re.compile(rf"(?<=[。；：”])\s*(?=第[{_CN}]+条)")
+_HEADING_THEN_ARTICLE = re.compile(rf"^(第[{_CN}]+[编章节][^。；第]{{0,20}}?)\s*(?=第[{_CN}]+条)")
+
+
+def _rebreak(text: str) -> str:
+    """Line breaks back into a text run together on one line: before each 章/节 heading,
+    after it, and before each article that starts after a full stop."""
+    if "\n" in text:
+        return text
+    out: list[str] = []
+    for part in _HEADING.split(text):
+        part = _HEADING_THEN_ARTICLE.sub(r"\1\n", part.strip())
+        out.append(_ARTICLE_AFTER_STOP.sub("\n", part))
+    return "\n".join(p for p in out if p)
+
+
+def _split_history(line: str) -> tuple[str, str]:
+    """A parenthesised history line and any text after its closing parenthesis."""
+    if not line.startswith(("（", "(")):
+        return line, ""
+    depth = 0
+    for pos, ch in enumerate(line):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+            if depth == 0:
+                rest = line[pos + 1 :].strip()
+                return (line[: pos + 1], rest) if len(rest) >= 10 else (line, "")
+    return line, ""
 
 
 def _header(
@@ -85,7 +119,12 @@ def _header(
                 history[-1] += line  # a history line broken in the middle of a title
                 warnings.append("表头行在中途断开，已与下一行合并")
             else:
-                history.append(one_line(line))
+                head, rest = _split_history(line)
+                history.append(one_line(head))
+                if rest:  # （…施行）第一章 总则第一条…: the text runs on after the history
+                    warnings.append("历史行后紧接正文（缺少换行），已拆开")
+                    lines[i : i + 1] = _rebreak(rest).split("\n")
+                    continue
             i += 1
             continue
         if number_line is None and normalize_doc_number(line):
@@ -129,6 +168,12 @@ def parse_markdown(
         return Skip(source, "不是法规文本（带YAML头的说明页）", failed=False)
     if not title:
         return Skip(source, "空文件：没有标题也没有正文", failed=False)
+    if len(title) > MAX_TITLE_CHARS:
+        return Skip(
+            source,
+            f"第一行有 {len(title)} 字，超过标题上限 {MAX_TITLE_CHARS} 字：文件可能缺少换行，"
+            "请检查后重新导入",
+        )
 
     info = parse_history(history)
     doc_number, doc_number_raw = info.doc_number, info.doc_number_raw

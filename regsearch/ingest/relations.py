@@ -30,7 +30,9 @@ _REPEAL_CLAUSE = re.compile(r"同时(?:废止|停止执行|失效)|一并废止|
 # "…与《X》抵触的，同时失效": conflicting provisions lapse, the document named does not.
 _CONDITIONAL = re.compile(r"抵触|不一致|相冲突|不符")
 # Titles listed one after another before a title: 根据《A》、《B》和《C》 -> 根据.
-_SERIES_BEFORE = re.compile(r"(?:《[^《》]*(?:《[^《》]*》[^《》]*)*》\s*(?:[、，,和及与以及]|等)?\s*)+$")
+_SERIES_BEFORE = re.compile(
+    r"(?:《[^《》]*(?:《[^《》]*》[^《》]*)*》\s*(?:[、，,和及与以及]|等)?\s*)+$"
+)
 # New wording quoted in an amendment (将第一条修改为：“根据《公司法》……”): never a target.
 _QUOTE_OPEN, _QUOTE_CLOSE = "“「『", "”」』"
 # An amendment decision's line names a target only with an amending verb outside quotes.

@@ -263,7 +263,9 @@ def _versions_of_each_other(a: Document, b: Document) -> bool:
     return any(r.type in _VERSION_LINKS and r.target_id == b.id for r in a.relations)
 
 
-def _dup_row(doc: Document, status: Status, evidence: str, other: Document | SourceRef) -> CleanupRow:
+def _dup_row(
+    doc: Document, status: Status, evidence: str, other: Document | SourceRef
+) -> CleanupRow:
     row = _row("duplicates", doc, status, doc.publish_date, evidence)
     row.target_id, row.target_title = other.id, other.title
     row.target_doc_number = other.doc_number if isinstance(other, Document) else doc.doc_number
@@ -287,20 +289,19 @@ def _duplicates(docs: list[Document], statuses: dict[str, Status]) -> list[Clean
             first, *rest = refs
             for ref in rest:
                 evidence = (
-                    f"同一版本在 {collection} 中收录 {len(refs)} 份："
-                    f"{first.source} 与 {ref.source}"
+                    f"同一版本在 {collection} 中收录 {len(refs)} 份：{first.source} 与 {ref.source}"
                 )
                 rows.append(_dup_row(doc, statuses[doc.id], evidence, ref))
     for group in version_groups(docs):
         members = [docs[i] for i in group]
-        first = members[0]
+        lead = members[0]
         for other in members[1:]:
-            same = "同一来源" if other.collection == first.collection else "不同来源"
+            same = "同一来源" if other.collection == lead.collection else "不同来源"
             evidence = (
                 f"同一版本的 {len(members)} 条记录（{same}，未合并）："
-                f"{first.collection}/{first.source} 与 {other.collection}/{other.source}"
+                f"{lead.collection}/{lead.source} 与 {other.collection}/{other.source}"
             )
-            rows.append(_dup_row(other, statuses[other.id], evidence, first))
+            rows.append(_dup_row(other, statuses[other.id], evidence, lead))
     rows += _conflicting_copies(docs, statuses)
     return rows
 

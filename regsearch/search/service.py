@@ -26,7 +26,15 @@ from regsearch.index.records import (
     unpack_text,
 )
 from regsearch.index.statusq import STATUS_VALUES
-from regsearch.model import ArticleHit, Document, FacetCount, SearchHit, SearchPage, SearchQuery
+from regsearch.model import (
+    ArticleHit,
+    Document,
+    FacetCount,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    Status,
+)
 from regsearch.search import highlight
 from regsearch.search.cleanup import CleanupQuery, CleanupReport, build_report
 from regsearch.search.kindq import OfKind
@@ -204,7 +212,9 @@ class SearchService:
             counts.pop(None, None)
             counts.pop("", None)
             out[name] = _facet_list(counts, by_value=name == "year")
-        out["status"] = _facet_list(self._cache.status_counts(docnums, day))
+        statuses = self._cache.status_counts(docnums, day)
+        statuses.pop(Status.NOT_APPLICABLE.value, None)  # court cases have none (issue 11)
+        out["status"] = _facet_list(statuses)
         return out
 
     def _hits(
