@@ -34,7 +34,8 @@ def test_level_from_the_order_number(number: str, level: str) -> None:
     [
         # the promulgation heading above the text
         (
-            "中华人民共和国国务院令\n（第499号）\n现公布《某条例》，自公布之日起施行。\n第一条 甲。",
+            "中华人民共和国国务院令\n（第499号）\n现公布《某条例》，自公布之日起施行。"
+            "\n第一条 甲。",
             [],
             "行政法规",
             "国务院",

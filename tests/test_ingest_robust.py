@@ -11,7 +11,7 @@ import pytest
 
 from regsearch.ingest import IngestResult, files, ingest_paths, jsonl
 
-LAW = "# 某某管理办法\n\n（2020年1月1日某省人民政府令第1号公布）\n\n第一条 为了规范管理，制定本办法。\n"
+LAW = "# 某某管理办法\n\n（2020年1月1日某省人民政府令第1号公布）\n\n第一条 为了规范管理。\n"
 
 
 def record(title: str, **kw: object) -> str:
@@ -134,8 +134,9 @@ def test_a_file_name_with_a_colon_is_kept_whole(tmp_path: Path) -> None:
 
 def test_a_history_line_running_into_the_text_is_split(tmp_path: Path) -> None:
     text = (
-        "# 中华人民共和国某某法\n\n（1997年8月29日第八届全国人民代表大会常务委员会第二十七次会议通过，"
-        "自1998年1月1日起施行）第一章 总则第一条 为了防治洪水，制定本法。第二条 防洪工作实行全面规划。\n"
+        "# 中华人民共和国某某法\n\n（1997年8月29日第八届全国人民代表大会常务委员会"
+        "第二十七次会议通过，自1998年1月1日起施行）第一章 总则第一条 为了防治洪水，"
+        "制定本法。第二条 防洪工作实行全面规划。\n"
     )
     (tmp_path / "law.md").write_text(text, encoding="utf-8")
     [d] = ingest_paths([tmp_path]).sources
