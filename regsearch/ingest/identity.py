@@ -80,7 +80,11 @@ _ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千0-9]+条")
 _FIRST_ARTICLE = re.compile(r"第[一1]条")
 _NON_WORD = re.compile(r"[\W_]+")
 # Full-width letters and digits as ASCII (NFKC would do it, at ten times the cost).
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH = {
+    c: c - 0xFEE0
+    for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}
+_HAS_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _BRACKETED = re.compile(r"^[（(［\[【].*[）)］\]】]$")
 _OFFICIAL_HOST = re.compile(r"^https?://(?:[\w-]+\.)*gov\.cn(?:[:/]|$)", re.I)
 
@@ -164,7 +168,9 @@ class _Facts:
     @cached_property
     def chunks(self) -> frozenset[str]:
         """The text as a set of article-sized pieces, without marks, spaces or headings."""
-        text = (self.doc.body or "").translate(_FULL_WIDTH)
+        text = self.doc.body or ""
+        if _HAS_FULL_WIDTH.search(text):
+            text = text.translate(_FULL_WIDTH)
         first = _FIRST_ARTICLE.search(text)
         if first:  # the articles: not the title, history lines or table of contents above
             text = text[first.start() :]
@@ -211,7 +217,9 @@ def _incompatible(a: _Facts, b: _Facts, rules: IdentityRules) -> bool:
     if _dates_agree(a, b, rules):
         return False
     if a.doc.collection == b.doc.collection and a.version and b.version:
-        return True  # a source's own version files are different versions
+        # a source's own version files are different versions, unless their texts are
+        # the same word for word (a copy that kept an older header)
+        return not (a.chunks and a.chunks == b.chunks)
     return not a.bare and not b.bare and bool(a.version and b.version)
 
 
@@ -469,7 +477,9 @@ def merge_group(docs: list[Document], record_id: str | None = None) -> Document:
         dict.fromkeys(a for d in ranked for a in d.co_authorities if a != record.authority)
     )
     record.history = max(ranked, key=lambda d: (_events(d), -ranked.index(d))).history
-    versions = [v for v in (d.version_date for d in ranked) if v]
+    versions = [
+        v for v in (d.version_date or version_date(d.publish_date, d.history) for d in ranked) if v
+    ]
     record.version_date = max(versions) if versions else None
     record.source_expired = any(d.source_expired for d in ranked)
     record.relations = _union_relations(ranked)
