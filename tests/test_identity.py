@@ -146,9 +146,24 @@ def test_a_copy_dated_by_its_original_publication_joins_the_version_its_text_is(
 
 
 def test_one_sources_two_version_files_are_never_merged() -> None:
-    a = doc("a", "c", publish_date="2010-01-01", history=["2010年1月1日 公布"])
-    b = doc("b", "c", publish_date="2015-01-01", history=["2010年1月1日 公布", "2015年1月1日 修订"])
+    """Even when an amendment changed one article in forty; only a word-for-word copy that
+    kept an older header is the same version."""
+    articles = [f"第{n}条 第{n}项规定的内容。" for n in range(1, 41)]
+    amended = [*articles[:-1], "第40条 本办法自2015年1月1日起施行。"]
+    a = doc(
+        "a", "c", publish_date="2010-01-01", history=["2010年1月1日 公布"], body="\n".join(articles)
+    )
+    b = doc(
+        "b",
+        "c",
+        publish_date="2015-01-01",
+        history=["2010年1月1日 公布", "2015年1月1日 修订"],
+        body="\n".join(amended),
+    )
     assert len(merge_sources([a, b], rules=IdentityRules())) == 2
+    stale = doc("stale", "c", publish_date="2010-01-01", history=["2010年1月1日 公布"], body=b.body)
+    groups = sorted(tuple(sorted(s.id for s in r.sources)) for r in merge_sources([a, b, stale]))
+    assert groups == [("a",), ("b", "stale")]
 
 
 def test_texts_that_differ_are_not_merged_whatever_the_dates_say() -> None:

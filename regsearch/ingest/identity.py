@@ -81,8 +81,7 @@ _FIRST_ARTICLE = re.compile(r"第[一1]条")
 _NON_WORD = re.compile(r"[\W_]+")
 # Full-width letters and digits as ASCII (NFKC would do it, at ten times the cost).
 _FULL_WIDTH = {
-    c: c - 0xFEE0
-    for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+    c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 }
 _HAS_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _BRACKETED = re.compile(r"^[（(［\[【].*[）)］\]】]$")
@@ -297,30 +296,32 @@ def _cluster(facts: list[_Facts], rules: IdentityRules) -> list[list[int]]:
             dated.append((-_share(a, b)[0], i, j))
     for _, i, j in sorted(dated):
         clusters.union(i, j)
-    # 2. Copies whose history names no revision: the version whose text is clearly closest.
-    loose = sorted((i for i in range(n) if facts[i].bare), key=lambda i: facts[i].index)
-    for i in loose:
-        best: dict[int, float] = {}
+    # 2. Copies whose history names no revision: the version whose text is clearly closest,
+    # closest pairs first (a stale copy of the newer text joins it before anything joins it).
+    score: dict[tuple[int, int], float] = {}
+    for i in (k for k in range(n) if facts[k].bare):
         for j in range(n):
-            if j == i or clusters.find(j) == clusters.find(i):
+            if j == i or clusters.incompatible(i, j):
                 continue
-            if clusters.incompatible(i, j) or not _texts_confirm(facts[i], facts[j], rules):
-                continue
-            root = clusters.find(j)
-            best[root] = max(best.get(root, 0.0), _share(facts[i], facts[j])[0])
-        if not best:
+            if _texts_confirm(facts[i], facts[j], rules):
+                score[i, j] = _share(facts[i], facts[j])[0]
+    placed: set[int] = set()
+    for (i, j), s in sorted(score.items(), key=lambda kv: (-kv[1], kv[0])):
+        if i in placed or clusters.find(i) == clusters.find(j):
             continue
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        top, score = ranked[0]
-        # Another *version* fitting the text about as well leaves its version unknown;
-        # other copies of the same version do not.
-        rivals = [
-            r
-            for r, other in ranked[1:]
-            if score - other < rules.margin and clusters.incompatible_sets(top, r)
-        ]
-        if not rivals:
-            clusters.union(top, i)
+        placed.add(i)
+        target = clusters.find(j)
+        # another *version* fitting the text about as well leaves its version unknown;
+        # other copies of the same version do not
+        rivals = {
+            clusters.find(k)
+            for (x, k), t in score.items()
+            if x == i
+            and s - t < rules.margin
+            and clusters.find(k) not in (target, clusters.find(i))
+        }
+        if not any(clusters.incompatible_sets(target, r) for r in rivals):
+            clusters.union(target, i)
     return clusters.groups()
 
 
