@@ -18,14 +18,14 @@ positions, so phrase queries find nothing. Here:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
 from regsearch.index.segment import cache_dir, get_segmenter
-from regsearch.ingest.numerals import cn_to_int, int_to_cn
+from regsearch.text.clean import normalize
+from regsearch.text.numerals import ordinal_token
 
 __all__ = ["LegalAnalyzer", "cache_dir", "han_chars", "normalize", "query_terms", "tokenize"]
 
@@ -35,60 +35,10 @@ _ORDINAL_RE = re.compile(rf"第\s?({_NUM})\s?([条章节编款项])(?:之({_NUM}
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _HAN_ONLY_RE = re.compile(r"^[\u3400-\u9fff]+$")
 
-# Brackets around the year of a 发文字号 (and parentheses) -> one form.
-_BRACKETS = str.maketrans(
-    {
-        "[": "〔",
-        "]": "〕",
-        "【": "〔",
-        "】": "〕",
-        "(": "〔",
-        ")": "〕",
-        "﹝": "〔",
-        "﹞": "〕",
-        "［": "〔",
-        "］": "〕",
-        "〖": "〔",
-        "〗": "〕",
-    }
-)
-
 # Modes: "query" precise words only; "index" adds dictionary sub-words and single
 # characters at the parent's position; "body" adds dictionary sub-words only (the
 # single characters of a body go to the position-less `chars` field, see han_chars).
 MODES = ("query", "index", "body")
-
-
-def normalize(text: str) -> str:
-    """NFKC + lower case + one bracket form, keeping the length (so offsets stay valid)."""
-    out = unicodedata.normalize("NFKC", text)
-    if len(out) != len(text):
-        # Some character expands (… -> ...): map character by character, each to its
-        # NFKC form only where that keeps one character (one table, applied in C).
-        out = text.translate({ord(ch): _char_nfkc(ch) for ch in set(text)})
-    low = out.lower()
-    if len(low) == len(out):
-        out = low
-    return out.translate(_BRACKETS)
-
-
-def _char_nfkc(ch: str) -> str:
-    n = unicodedata.normalize("NFKC", ch)
-    return n if len(n) == 1 else ch
-
-
-def ordinal_token(number: str, unit: str, sub: str | None = None) -> str | None:
-    """第3条 -> 第三条, 第十七条之1 -> 第十七条之一; None when the numeral is malformed."""
-    value = cn_to_int(number)
-    if not value:
-        return None
-    out = f"第{int_to_cn(value)}{unit}"
-    if sub:
-        sub_value = cn_to_int(sub)
-        if not sub_value:
-            return None
-        out += f"之{int_to_cn(sub_value)}"
-    return out
 
 
 # word -> (lead, kept word) or None for punctuation / white space; and word -> sub-words.

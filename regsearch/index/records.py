@@ -40,7 +40,7 @@ def canonical_doc_number(text: str | None) -> str | None:
     """The canonical 发文字号 of `text` (any bracket style), or None."""
     if not text:
         return None
-    from regsearch.ingest.docnum import normalize_doc_number
+    from regsearch.text.docnum import normalize_doc_number
 
     return normalize_doc_number(text)
 

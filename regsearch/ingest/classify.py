@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from regsearch.ingest.docnum import find_doc_numbers
+from regsearch.text.docnum import find_doc_numbers
 
 PROVINCES = (
     "北京市",
