@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 from regsearch.index.analyzer import query_terms  # noqa: E402
-from regsearch.index.schema import SCHEMA_VERSION  # noqa: E402
+from regsearch.index.layout import SCHEMA_VERSION  # noqa: E402
 from regsearch.model import SearchQuery  # noqa: E402
 from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery  # noqa: E402
 from regsearch.search.question_model import LawModel, train_model, use_model  # noqa: E402
@@ -68,7 +68,7 @@ def source_hash(folder: Path) -> str:
 def ensure_index(src: Path, index_dir: Path, rebuild: bool = False) -> None:
     """Build the index of `src` unless one built from the same files is there."""
     from regsearch.index import store
-    from regsearch.index.writer import update_index
+    from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
 
     digest = source_hash(src)

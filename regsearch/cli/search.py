@@ -77,8 +77,16 @@ def _collection_of(path: str) -> str:
 @click.option("--collection", default=None, help="Collection name (default: from the folder).")
 @click.option("--prune", is_flag=True, help="Remove documents whose files vanished.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the index from scratch.")
+@click.option(
+    "--allow-empty", is_flag=True, help="Accept an index with no documents (refused otherwise)."
+)
 def ingest(
-    src: tuple[str, ...], index_dir: str | None, collection: str | None, prune: bool, rebuild: bool
+    src: tuple[str, ...],
+    index_dir: str | None,
+    collection: str | None,
+    prune: bool,
+    rebuild: bool,
+    allow_empty: bool,
 ) -> None:
     """Normalize SRC files or folders and index them (incremental and atomic).
 
@@ -89,11 +97,11 @@ def ingest(
     Example:
       regsearch ingest ../shared/corpora/govcn-html --index indexes/main
     """
-    from regsearch.index.store import default_index_dir
-    from regsearch.index.writer import update_index
+    from regsearch.engine import default_location
+    from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
 
-    target = index_dir or str(default_index_dir())
+    target = index_dir or str(default_location())
     reading = _Bar("读取文件")
     try:
         result = ingest_paths(list(src), collection=collection, progress=reading)
@@ -106,6 +114,7 @@ def ingest(
             result.documents,
             prune=prune,
             rebuild=rebuild,
+            allow_empty=allow_empty,
             progress=indexing,
             collections=[collection] if collection else [_collection_of(p) for p in src],
             keep_sources=[s.source.split(":", 1)[0] for s in result.failed],

@@ -1,22 +1,14 @@
-"""Statuses shown in results: computed with `status_at` as of the query's day."""
+"""The evidence shown beside a derived status (the relation or date that decided it)."""
 
 from __future__ import annotations
 
-from regsearch.index.records import stored_dates
 from regsearch.model import Document
-from regsearch.status import status_at
 
 _RELATIONS_FOR = {
     "repeal": ("repealed_by",),
     "expiry": ("expired_by",),
     "version_chain": ("superseded_by",),
 }
-
-
-def status_of(values: list[str], day: str) -> str:
-    """Status from the five stored StatusDates columns (st_eff, st_rep, st_inv, st_sup, st_par)."""
-    names = ("st_eff", "st_rep", "st_inv", "st_sup", "st_par")
-    return status_at(stored_dates(dict(zip(names, values, strict=True))), day)[0].value
 
 
 def evidence_for(doc: Document, source: str) -> str:
