@@ -8,10 +8,10 @@ from whoosh import query as Q
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from regsearch.index.analyzer import han_chars, query_terms, tokenize
-from regsearch.text.clean import normalize
 from regsearch.engine.whoosh.schema import make_schema
+from regsearch.index.analyzer import han_chars, query_terms, tokenize
 from regsearch.index.segment import DICT_PATH, load_segmenter, user_words
+from regsearch.text.clean import normalize
 
 
 def test_digits_and_full_width_are_kept_whole():
