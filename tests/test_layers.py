@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "regsearch"
 ENGINE = {"whoosh", "jieba", "rjieba", "lxml"}
-SHELL = {"click", "flask", "werkzeug", "waitress", "jinja2", "markupsafe"}
+SHELL = {"click", "flask", "werkzeug", "gunicorn", "jinja2", "markupsafe"}
 
 
 def imported_roots(path: Path) -> set[str]:

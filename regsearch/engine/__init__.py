@@ -74,7 +74,10 @@ class Snapshot(Protocol):
     """One generation of the index, for one request on one thread (see module doc)."""
 
     generation: str
-    meta: Mapping[str, Any]
+
+    @property
+    def meta(self) -> Mapping[str, Any]:
+        """The generation's metadata (schema version, when built, counts …)."""
 
     @property
     def size(self) -> int: ...

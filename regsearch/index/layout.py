@@ -19,7 +19,7 @@ from regsearch.text.docnum import normalize_doc_number
 
 # Bump when the record layout or an engine's schema changes; an index of another
 # version must be rebuilt (`regsearch ingest --rebuild`).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 NEVER = "9999-99-99"  # an event that never happens sorts after every date
 ALWAYS = "0000-00-00"  # an unknown effective date: in force since forever

@@ -226,8 +226,11 @@ class Reader:
         }
         out = {}
         for r, t in texts.items():
-            spans = highlight.match_spans(lambda term, r=r: table[term].get(r, []), highlights, t)
-            out[r] = highlight.render(t, spans)
+
+            def offsets(term: str, r: int = r) -> list[tuple[int, int, int]]:
+                return table[term].get(r, [])
+
+            out[r] = highlight.render(t, highlight.match_spans(offsets, highlights, t))
         return out
 
     def _hits(

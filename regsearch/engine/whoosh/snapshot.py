@@ -143,7 +143,10 @@ class WhooshSnapshot:
         self._gen = gen
         self._s: _Searcher | None = gen.acquire()
         self.generation = gen.name
-        self.meta = gen.meta
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self._gen.meta
 
     # -- lifetime ----------------------------------------------------------------------
     def close(self) -> None:
@@ -195,8 +198,8 @@ class WhooshSnapshot:
         q = to_whoosh(query)
         if q is None:
             every = self.records(kind)
-            ids = sorted(every if within is None else every.intersection(within))
-            return np.asarray(ids, dtype=np.int64), np.zeros(len(ids))
+            found = sorted(every if within is None else every.intersection(within))
+            return np.asarray(found, dtype=np.int64), np.zeros(len(found))
         s = self._searcher
         allowed = sorted(within) if within is not None else None
         context = s.searcher.context()
