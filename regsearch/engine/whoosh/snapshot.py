@@ -25,9 +25,8 @@ from regsearch.engine import Layout, Match
 from regsearch.engine.whoosh import postings as P
 from regsearch.engine.whoosh.columns import LazyColumn, column_readers
 from regsearch.engine.whoosh.records import unpack_document, unpack_text
-from regsearch.engine.whoosh.store import Pin, index_bytes, rebuild_hint
+from regsearch.engine.whoosh.store import Pin, damaged, index_bytes
 from regsearch.engine.whoosh.translate import to_whoosh
-from regsearch.errors import IndexDamaged
 from regsearch.model import Document
 
 T = TypeVar("T")
@@ -69,9 +68,7 @@ class Generation:
             return _Searcher(self._ix.searcher())
         except Exception as exc:  # noqa: BLE001 - a damaged segment surfaces here
             self.release(None)
-            raise IndexDamaged(
-                f"索引 {self.path} 无法读取（{exc}）；" + rebuild_hint(self.path.parent)
-            ) from None
+            raise damaged(self.path, exc) from None
 
     def release(self, searcher: _Searcher | None) -> None:
         close: list[_Searcher] = []
@@ -325,10 +322,7 @@ class WhooshSnapshot:
                 ):
                     break
         except Exception as exc:  # noqa: BLE001 - any read error means the files are damaged
-            raise IndexDamaged(
-                f"索引 {self._gen.path} 已损坏（{type(exc).__name__}: {exc}）；"
-                + rebuild_hint(self._gen.path.parent)
-            ) from None
+            raise damaged(self._gen.path, exc) from None
 
 
 def _build_layout(snap: WhooshSnapshot) -> Layout:

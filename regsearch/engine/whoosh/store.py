@@ -17,9 +17,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gc
 import json
 import os
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -147,7 +149,21 @@ def open_whoosh(gen: Path) -> Any:
     try:
         return windex.open_dir(str(gen))
     except Exception as exc:  # noqa: BLE001 - whoosh raises many kinds on damaged files
-        raise IndexDamaged(f"索引 {gen} 无法读取（{exc}）；" + rebuild_hint(gen.parent)) from None
+        raise damaged(gen, exc) from None
+
+
+def damaged(gen: Path, exc: BaseException) -> IndexDamaged:
+    """The error for a generation whoosh failed to read. Whoosh leaves the files it had
+    opened for the failed reader to the garbage collector (held by the traceback's
+    frames): close them now."""
+    message = f"{type(exc).__name__}: {exc}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        exc.__traceback__ = None
+        gc.collect()
+    return IndexDamaged(
+        f"索引 {gen} 已损坏或无法读取（{message}）；" + rebuild_hint(gen.parent)
+    )
 
 
 @contextlib.contextmanager
@@ -238,6 +254,13 @@ def prune(index_dir: Path, keep: set[str]) -> list[str]:
         finally:
             os.close(fd)
     return removed
+
+
+def remove_abandoned(index_dir: Path, current: str | None) -> list[str]:
+    """Generations a killed writer left half-written (no meta.json: a generation gets it
+    when it is published). Called by the writer, under the write lock."""
+    keep = {p.name for p in index_dir.glob("gen-*") if (p / META).exists()}
+    return prune(index_dir, keep | {current or ""})
 
 
 def discard(gen: Path) -> None:

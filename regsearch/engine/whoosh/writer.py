@@ -256,6 +256,7 @@ class WhooshWriter:
         """The generation the changes apply to. One that cannot be read is refused (an
         update would otherwise rebuild from the new files alone and drop the rest)."""
         name = store.current_name(self.index_dir)
+        store.remove_abandoned(self.index_dir, name)
         if self.rebuild or name is None:
             return
         gen = self.index_dir / name
@@ -277,10 +278,7 @@ class WhooshWriter:
         except IndexDamaged:
             raise
         except Exception as exc:  # noqa: BLE001 - damaged segment files
-            raise IndexDamaged(
-                f"索引 {self.index_dir / (self.base or '')} 无法读取（{exc}）；"
-                + store.rebuild_hint(self.index_dir)
-            ) from None
+            raise store.damaged(self.index_dir / (self.base or ""), exc) from None
 
     def apply(
         self, changes: ChangeSet, meta: Mapping[str, Any], progress: Progress | None = None
