@@ -161,9 +161,7 @@ def damaged(gen: Path, exc: BaseException) -> IndexDamaged:
         warnings.simplefilter("ignore", ResourceWarning)
         exc.__traceback__ = None
         gc.collect()
-    return IndexDamaged(
-        f"索引 {gen} 已损坏或无法读取（{message}）；" + rebuild_hint(gen.parent)
-    )
+    return IndexDamaged(f"索引 {gen} 已损坏或无法读取（{message}）；" + rebuild_hint(gen.parent))
 
 
 @contextlib.contextmanager
