@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 
 _lock = threading.Lock()
 EXTENSION = "regsearch.service"
@@ -42,6 +42,13 @@ def get_service() -> Any:
 
 
 def register(app: Flask) -> None:
+    @app.after_request
+    def _generation(response: Response) -> Response:
+        reader = g.get("regsearch_reader")
+        if reader is not None:  # which index generation answered (for caches and tests)
+            response.headers["X-Index-Generation"] = reader.generation
+        return response
+
     @app.teardown_request
     def _release(_exc: BaseException | None) -> None:
         reader = g.pop("regsearch_reader", None)
