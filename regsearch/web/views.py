@@ -122,6 +122,8 @@ def _relaxations(query: SearchQuery) -> list[tuple[str, SearchQuery]]:
     words = query.q.split()
     if len(words) > 1:
         for i, word in enumerate(words):
+            if word in words[:i]:
+                continue  # dropping a repeated word again would search the same thing
             rest = " ".join(words[:i] + words[i + 1 :])
             out.append((f"关键词“{word}”", dataclasses.replace(query, q=rest)))
     return out
