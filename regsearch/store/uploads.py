@@ -159,7 +159,7 @@ def parse_upload(
     else:
         _decode(data, name)
         doc = _one(_via_file(fmt, data, name, collection), name)
-    if len("".join((doc.body or "").split())) < MIN_TEXT and not doc.relations:
+    if not (doc.body or "").strip() and not doc.relations:
         raise UploadRejected(f"{name} 中没有读到正文。")
     doc.id, doc.collection, doc.source = doc_id, collection, source
     return doc

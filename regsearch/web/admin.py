@@ -13,7 +13,7 @@ from regsearch.export import csv_text
 from regsearch.store import accounts
 from regsearch.store.base import ROLE_LABELS
 from regsearch.store.errors import Conflict, PermissionDenied, ValidationFailed
-from regsearch.web.forms import DepartmentForm, UserEditForm, UserForm
+from regsearch.web.forms import DepartmentForm, UserEditForm, UserForm, choices
 from regsearch.web.writestate import actor, store
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,8 +31,8 @@ def admin_required(view):  # type: ignore[no-untyped-def]
     return wrapped
 
 
-def _department_choices() -> list[tuple[str, str]]:
-    return [("", "（无）")] + [(str(d.id), d.name) for d in store().departments()]
+def _department_choices() -> list:  # type: ignore[type-arg]
+    return choices([("", "（无）")] + [(str(d.id), d.name) for d in store().departments()])
 
 
 def _page(**forms: Any) -> str:

@@ -11,6 +11,18 @@ from regsearch.ingest.classify import LEVELS
 from regsearch.store.base import ROLE_LABELS
 from regsearch.store.uploads import ACCEPT
 
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def choices(pairs: list[tuple[str, str]]) -> list:  # type: ignore[type-arg]
+    """Select options in the form the installed WTForms wants."""
+    if SelectChoice is None:
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
     username = StringField("用户名", validators=[DataRequired(), Length(max=64)])
@@ -36,8 +48,8 @@ class DepartmentForm(FlaskForm):  # type: ignore[misc]
     aliases = StringField("别名（用、或逗号分隔）", validators=[Optional(), Length(max=500)])
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return list(ROLE_LABELS.items())
+def _role_choices() -> list:  # type: ignore[type-arg]
+    return choices(list(ROLE_LABELS.items()))
 
 
 class UserForm(FlaskForm):  # type: ignore[misc]
@@ -64,7 +76,7 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
     doc_number = StringField("发文字号", validators=[Optional(), Length(max=100)])
     authority = StringField("发文机关", validators=[Optional(), Length(max=200)])
     co_authorities = StringField("联合发文机关（用、分隔）", validators=[Optional(), Length(max=500)])
-    level = SelectField("效力级别", choices=[("", "请选择")] + [(v, v) for v in LEVELS])
+    level = SelectField("效力级别", choices=choices([("", "请选择")] + [(v, v) for v in LEVELS]))
     region = StringField("地区", validators=[Optional(), Length(max=50)])
     written_date = StringField("成文日期", validators=[Optional(), Length(max=40)])
     publish_date = StringField("发布日期", validators=[Optional(), Length(max=40)])
@@ -80,7 +92,7 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
 class DecisionForm(FlaskForm):  # type: ignore[misc]
     """废止 / 宣布失效 of a document, decided by a document in the store."""
 
-    kind = SelectField("决定", choices=[("repeal", "废止"), ("expire", "宣布失效")])
+    kind = SelectField("决定", choices=choices([("repeal", "废止"), ("expire", "宣布失效")]))
     date = StringField("生效日期", validators=[DataRequired(), Length(max=40)])
     evidence_ref = StringField("决定文件（库中文件的 ID 或发文字号）", validators=[DataRequired(), Length(max=100)])
     evidence = TextAreaField("决定原文（如“……予以废止”）", validators=[Optional(), Length(max=2000)])

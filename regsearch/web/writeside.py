@@ -150,7 +150,9 @@ def _register_errors(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+        # Flask predefines some of these keys: replace its default, keep what was configured.
+        if key not in app.config or app.config[key] == Flask.default_config.get(key):
+            app.config[key] = value
     app.config.from_prefixed_env("REGSEARCH")  # REGSEARCH_STORE, REGSEARCH_SECRET_KEY …
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
