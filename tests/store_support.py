@@ -17,7 +17,9 @@ DEPT_B = "贵州省生态环境厅"
 
 
 def doc(doc_id: str, title: str, authority: str, **extra: Any) -> Document:
-    body = extra.pop("body", f"第一条 为了规范{title}，制定本办法。\n第二条 本办法自发布之日起施行。")
+    body = extra.pop(
+        "body", f"第一条 为了规范{title}，制定本办法。\n第二条 本办法自发布之日起施行。"
+    )
     return Document(
         id=doc_id,
         title=title,
@@ -39,9 +41,15 @@ def seed_accounts(store: Store) -> dict[str, Any]:
     b = accounts.create_department(store, ADMIN, DEPT_B, ["省生态环境厅"])
     users = {
         "admin": accounts.create_user(store, ADMIN, "admin", PASSWORD, "admin"),
-        "editor_a": accounts.create_user(store, ADMIN, "editor_a", PASSWORD, "editor", a.id, "张编辑"),
-        "reviewer_a": accounts.create_user(store, ADMIN, "reviewer_a", PASSWORD, "reviewer", a.id, "李审核"),
-        "editor_b": accounts.create_user(store, ADMIN, "editor_b", PASSWORD, "editor", b.id, "王编辑"),
+        "editor_a": accounts.create_user(
+            store, ADMIN, "editor_a", PASSWORD, "editor", a.id, "张编辑"
+        ),
+        "reviewer_a": accounts.create_user(
+            store, ADMIN, "reviewer_a", PASSWORD, "reviewer", a.id, "李审核"
+        ),
+        "editor_b": accounts.create_user(
+            store, ADMIN, "editor_b", PASSWORD, "editor", b.id, "王编辑"
+        ),
         "reviewer_b": accounts.create_user(store, ADMIN, "reviewer_b", PASSWORD, "reviewer", b.id),
     }
     return {"a": a, "b": b, **users}
@@ -98,7 +106,9 @@ def pdf_bytes(lines: list[str]) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for off in offsets:
         out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 

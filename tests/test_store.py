@@ -44,20 +44,30 @@ def test_revisions_are_kept_and_the_sequence_only_grows(store) -> None:  # type:
     assert (put.added, put.updated, put.unchanged) == (["d1", "d2"], [], [])
     first = store.last_seq()
     changed = doc("d1", "甲办法", DEPT_A, body="第一条 改过的正文，内容不同。")
-    put = store.put_documents([changed, two], origin="ingest", actor=ADMIN, prune_collections=["seed"])
+    put = store.put_documents(
+        [changed, two], origin="ingest", actor=ADMIN, prune_collections=["seed"]
+    )
     assert (put.added, put.updated, put.unchanged, put.removed) == ([], ["d1"], ["d2"], [])
     put = store.put_documents([two], origin="ingest", actor=ADMIN, prune_collections=["seed"])
     assert put.removed == ["d1"]
     assert [s.doc_id for s in store.documents()] == ["d2"]
     revisions = store.revisions("d1")
-    assert [(r.current, r.removed) for r in revisions] == [(False, False), (False, False), (True, True)]
+    assert [(r.current, r.removed) for r in revisions] == [
+        (False, False),
+        (False, False),
+        (True, True),
+    ]
     assert "改过的正文" in revisions[1].document.body  # nothing deleted, only superseded
     assert revisions[2].document.body == revisions[1].document.body
     kinds = [c.kind for c in store.changes()]
     assert kinds == ["add", "add", "update", "remove"]
     seqs = [c.seq for c in store.changes()]
     assert seqs == sorted(seqs) and seqs[1] == first
-    assert [c.kind for c in store.changes(doc_id="d1", newest_first=True)] == ["remove", "update", "add"]
+    assert [c.kind for c in store.changes(doc_id="d1", newest_first=True)] == [
+        "remove",
+        "update",
+        "add",
+    ]
     assert [c.doc_id for c in store.changes(authorities=["贵州省生态环境厅"])] == ["d2"]
 
 
@@ -81,13 +91,17 @@ def test_repeal_and_amendment_reach_the_index_with_two_people(store, tmp_path: P
     people = seed_accounts(store)
     old = doc("old", "贵州省道路运输管理办法", DEPT_A, publish_date="2015-01-01")
     other = doc("other", "贵州省大气污染防治办法", DEPT_B)
-    decision = doc("dec", "贵州省交通运输厅关于废止部分文件的决定", DEPT_A, publish_date="2021-01-01")
+    decision = doc(
+        "dec", "贵州省交通运输厅关于废止部分文件的决定", DEPT_A, publish_date="2021-01-01"
+    )
     ingest_documents(store, index, [old, other, decision], actor=ADMIN)
     editor, reviewer = people["editor_a"], people["reviewer_a"]
     me = Actor(editor.username, editor.id, "127.0.0.1")
 
     with pytest.raises(PermissionDenied, match="不是你的部门"):
-        publish.submit_decision(store, editor, me, "repeal", "other", date="2021-01-01", evidence_id="dec")
+        publish.submit_decision(
+            store, editor, me, "repeal", "other", date="2021-01-01", evidence_id="dec"
+        )
     sub = publish.submit_decision(
         store, editor, me, "repeal", "old", date="2021年2月1日", evidence_id="dec"
     )
@@ -110,12 +124,16 @@ def test_repeal_and_amendment_reach_the_index_with_two_people(store, tmp_path: P
         rel = next(r for r in repealed.relations if r.type == "repealed_by")
         assert (rel.target_id, rel.date) == ("dec", "2021-02-01")
 
-    new = doc("new", "贵州省道路运输管理办法", DEPT_A, publish_date="2022-01-01", body="第一条 新版。")
+    new = doc(
+        "new", "贵州省道路运输管理办法", DEPT_A, publish_date="2022-01-01", body="第一条 新版。"
+    )
     sub = publish.submit_document(store, editor, me, new, target_id="dec")
     publish.publish(store, reviewer, Actor(reviewer.username, reviewer.id), sub.id)
     sync_index(store, index)
     with SearchService(index, rewrite=None) as svc:
-        assert any(r.type == "supersedes" and r.target_id == "dec" for r in svc.get("new").relations)
+        assert any(
+            r.type == "supersedes" and r.target_id == "dec" for r in svc.get("new").relations
+        )
         assert svc.get("dec").status == "已修改"
     actions = [(e.actor, e.action) for e in store.audit_log(limit=None)][:4]
     assert actions == [
@@ -144,27 +162,54 @@ def test_validation_says_what_is_wrong() -> None:
 
     with pytest.raises(ValidationFailed) as err:
         document_from_fields(
-            {"title": "", "doc_number": "黔府发2020", "level": "通知", "publish_date": "去年",
-             "body": ""},
-            doc_id="x", collection="c", source="s",
+            {
+                "title": "",
+                "doc_number": "黔府发2020",
+                "level": "通知",
+                "publish_date": "去年",
+                "body": "",
+            },
+            doc_id="x",
+            collection="c",
+            source="s",
         )
     errors = err.value.errors
     assert set(errors) == {"title", "authority", "doc_number", "level", "publish_date", "body"}
     assert "黔府发〔2020〕13号" in errors["doc_number"] and "去年" in errors["publish_date"]
     with pytest.raises(ValidationFailed) as err:
         document_from_fields(
-            {"title": "某办法", "authority": DEPT_A, "level": "规范性文件",
-             "publish_date": "2023年3月1日", "effective_date": "2023-04-01",
-             "expiry_date": "2023-03-01", "body": "第一条 内容。"},
-            doc_id="x", collection="c", source="s",
+            {
+                "title": "某办法",
+                "authority": DEPT_A,
+                "level": "规范性文件",
+                "publish_date": "2023年3月1日",
+                "effective_date": "2023-04-01",
+                "expiry_date": "2023-03-01",
+                "body": "第一条 内容。",
+            },
+            doc_id="x",
+            collection="c",
+            source="s",
         )
     assert err.value.errors == {"expiry_date": "有效期至 2023-03-01 不晚于施行日期 2023-04-01。"}
     ok = document_from_fields(
-        {"title": "某办法", "authority": DEPT_A, "doc_number": "黔交发[2023]5号",
-         "level": "规范性文件", "publish_date": "2023年3月1日", "body": "第一条 内容。\n第二条 其他。"},
-        doc_id="x", collection="c", source="s",
+        {
+            "title": "某办法",
+            "authority": DEPT_A,
+            "doc_number": "黔交发[2023]5号",
+            "level": "规范性文件",
+            "publish_date": "2023年3月1日",
+            "body": "第一条 内容。\n第二条 其他。",
+        },
+        doc_id="x",
+        collection="c",
+        source="s",
     )
-    assert (ok.doc_number, ok.publish_date, len(ok.articles)) == ("黔交发〔2023〕5号", "2023-03-01", 2)
+    assert (ok.doc_number, ok.publish_date, len(ok.articles)) == (
+        "黔交发〔2023〕5号",
+        "2023-03-01",
+        2,
+    )
 
 
 CRASH_SCRIPT = """
@@ -175,8 +220,8 @@ from regsearch.store import open_store, publish
 from regsearch.store.base import Actor
 store = open_store({path!r})
 editor, reviewer = store.user(username="editor_a"), store.user(username="reviewer_a")
-sub = publish.submit_document(store, editor, Actor("editor_a", editor.id),
-                              doc("crash", "贵州省断电恢复测试办法", DEPT_A, body="第一条 断电也不丢。"))
+new = doc("crash", "贵州省断电恢复测试办法", DEPT_A, body="第一条 断电也不丢。")
+sub = publish.submit_document(store, editor, Actor("editor_a", editor.id), new)
 publish.publish(store, reviewer, Actor("reviewer_a", reviewer.id), sub.id)
 print("stored", flush=True)
 os.kill(os.getpid(), signal.SIGKILL)  # killed before the index is updated
@@ -189,7 +234,9 @@ def test_killed_between_store_and_index_the_index_catches_up(store, tmp_path: Pa
     ingest_documents(store, index, [doc("d1", "甲办法", DEPT_A)], actor=ADMIN)
     before = indexed_seq(store, index)
     script = CRASH_SCRIPT.format(tests=str(ROOT / "tests"), path=str(store.path))  # type: ignore[attr-defined]
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == -signal.SIGKILL and proc.stdout.strip() == "stored", proc.stderr
     assert "crash" not in index_titles(index)  # the index did not see it
     assert store.last_seq() > before == indexed_seq(store, index)
@@ -200,7 +247,9 @@ def test_killed_between_store_and_index_the_index_catches_up(store, tmp_path: Pa
     assert sync_index(store, index).documents == 0  # caught up: nothing more to do
 
 
-def test_killed_after_the_index_write_before_the_sequence_is_recorded(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_killed_after_the_index_write_before_the_sequence_is_recorded(
+    store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """The worst moment: the index has the document but its meta still says the old sequence."""
     from regsearch.index.writer import update_index
     from regsearch.store.derive import derive_documents
@@ -251,4 +300,7 @@ def test_meta_keeps_the_schema_fields(store, tmp_path: Path) -> None:  # type: i
     assert meta["store_seq"] == store.last_seq() and meta["store_id"] == store.meta("store_id")
     assert meta["documents"] == 1 and "schema_version" in meta
     # the store is one file next to the index, not inside it
-    assert sorted(p.name for p in index.parent.iterdir() if 'sqlite3' in p.name)[0] == 'index.store.sqlite3'
+    assert (
+        sorted(p.name for p in index.parent.iterdir() if "sqlite3" in p.name)[0]
+        == "index.store.sqlite3"
+    )

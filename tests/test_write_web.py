@@ -44,7 +44,9 @@ def _submit_form(client, fields: dict[str, str], path: str = "/editor/new"):  # 
 def _publish(client, location: str):  # type: ignore[no-untyped-def]
     page = client.get(location).get_data(as_text=True)
     sub_id = re.search(r"/editor/submissions/(\d+)", location).group(1)  # type: ignore[union-attr]
-    return client.post(f"/editor/submissions/{sub_id}/publish", data={"csrf_token": csrf_token(page)})
+    return client.post(
+        f"/editor/submissions/{sub_id}/publish", data={"csrf_token": csrf_token(page)}
+    )
 
 
 def test_editor_submits_reviewer_publishes_and_the_public_sees_it(site) -> None:  # type: ignore[no-untyped-def]
@@ -77,8 +79,12 @@ def test_editor_submits_reviewer_publishes_and_the_public_sees_it(site) -> None:
     assert feed.mimetype == "application/atom+xml"
     assert FIELDS["title"] in feed.get_data(as_text=True)
     dept_a = people["a"].id
-    assert FIELDS["title"] in client.get(f"/updates.atom?department={dept_a}").get_data(as_text=True)
-    assert FIELDS["title"] not in client.get(f"/updates?department={people['b'].id}").get_data(as_text=True)
+    assert FIELDS["title"] in client.get(f"/updates.atom?department={dept_a}").get_data(
+        as_text=True
+    )
+    assert FIELDS["title"] not in client.get(f"/updates?department={people['b'].id}").get_data(
+        as_text=True
+    )
     home = client.get("/").get_data(as_text=True)
     assert 'rel="alternate" type="application/atom+xml"' in home
     assert 'href="/updates"' in home and 'href="/cleanup-results"' in home
@@ -91,7 +97,11 @@ def test_editor_submits_reviewer_publishes_and_the_public_sees_it(site) -> None:
     login(client, "admin")
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert "editor_a" in audit and "reviewer_a" in audit and "submission.publish" in audit
-    rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True).lstrip("\ufeff"))
+        )
+    )
     actions = {(r[2], r[4]) for r in rows[1:]}
     assert {("editor_a", "submission.create"), ("reviewer_a", "submission.publish")} <= actions
     assert all(r[3] == "127.0.0.1" for r in rows[1:] if r[2] in ("editor_a", "reviewer_a"))
@@ -104,8 +114,14 @@ def test_amendment_and_repeal_change_the_status(site) -> None:  # type: ignore[n
     login(reviewer, "reviewer_a")
     form = client_page = editor.get("/editor/amend/road").get_data(as_text=True)
     assert "贵州省道路运输管理办法" in form
-    fields = {**FIELDS, "title": "贵州省道路运输管理办法", "doc_number": "", "publish_date": "2024-05-01",
-              "effective_date": "2024-06-01", "body": "第一条 修改后的新版本。"}
+    fields = {
+        **FIELDS,
+        "title": "贵州省道路运输管理办法",
+        "doc_number": "",
+        "publish_date": "2024-05-01",
+        "effective_date": "2024-06-01",
+        "body": "第一条 修改后的新版本。",
+    }
     done = _submit_form(editor, fields, "/editor/amend/road")
     assert done.status_code == 302, client_page
     assert _publish(reviewer, done.headers["Location"]).status_code == 302
@@ -113,8 +129,13 @@ def test_amendment_and_repeal_change_the_status(site) -> None:  # type: ignore[n
     page = editor.get("/editor/decide/care?kind=repeal").get_data(as_text=True)
     done = editor.post(
         "/editor/decide/care",
-        data={"kind": "repeal", "date": "2024年1月1日", "evidence_ref": "rural",
-              "evidence": "《贵州省公路养护管理规定》予以废止。", "csrf_token": csrf_token(page)},
+        data={
+            "kind": "repeal",
+            "date": "2024年1月1日",
+            "evidence_ref": "rural",
+            "evidence": "《贵州省公路养护管理规定》予以废止。",
+            "csrf_token": csrf_token(page),
+        },
     )
     assert done.status_code == 302
     assert _publish(reviewer, done.headers["Location"]).status_code == 302
@@ -141,7 +162,9 @@ def test_editor_of_a_gets_403_on_b_documents_page_and_api(site) -> None:  # type
     assert client.get("/editor/amend/joint").status_code == 200  # co-issued: any issuer counts
     # a new document naming another department as its issuer
     response = _submit_form(client, {**FIELDS, "authority": "贵州省生态环境厅"})
-    assert response.status_code == 403 and "只能处理本部门制发的文件" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "只能处理本部门制发的文件" in response.get_data(
+        as_text=True
+    )
     page = client.get("/account").get_data(as_text=True)
     created = client.post("/account/tokens", data={"name": "脚本", "csrf_token": csrf_token(page)})
     token = re.search(r'id="new-token">([^<]+)<', created.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
@@ -150,11 +173,20 @@ def test_editor_of_a_gets_403_on_b_documents_page_and_api(site) -> None:  # type
     assert api.get("/api/v1/me", headers=headers).get_json()["username"] == "editor_a"
     assert api.get("/api/v1/documents/air", headers=headers).status_code == 403
     assert api.get("/api/v1/documents/road", headers=headers).status_code == 200
-    denied = api.post("/api/v1/submissions", headers=headers, json={
-        "kind": "repeal", "target_id": "air", "date": "2024-01-01", "evidence_id": "road"})
+    denied = api.post(
+        "/api/v1/submissions",
+        headers=headers,
+        json={"kind": "repeal", "target_id": "air", "date": "2024-01-01", "evidence_id": "road"},
+    )
     assert denied.status_code == 403 and denied.get_json()["error"]["code"] == "forbidden"
-    bad = api.post("/api/v1/submissions", headers=headers, json={"kind": "new", "document": {
-        **FIELDS, "doc_number": "第12号文", "publish_date": "明年"}})
+    bad = api.post(
+        "/api/v1/submissions",
+        headers=headers,
+        json={
+            "kind": "new",
+            "document": {**FIELDS, "doc_number": "第12号文", "publish_date": "明年"},
+        },
+    )
     assert bad.status_code == 400
     assert set(bad.get_json()["error"]["fields"]) == {"doc_number", "publish_date"}
     assert get_store(app).submissions() == []
@@ -166,15 +198,26 @@ def test_writes_need_a_session_or_token_and_a_csrf_token(site) -> None:  # type:
     before = get_store(app).last_seq()
     response = anonymous.post("/editor/new", data={**FIELDS, "action": "submit"})
     assert response.status_code in (302, 400)  # sent to sign in (or refused for lack of a token)
-    assert anonymous.post("/api/v1/submissions", json={"kind": "new", "document": FIELDS}).status_code == 401
-    assert anonymous.post("/api/v1/submissions", json={"kind": "new", "document": FIELDS},
-                          headers={"Authorization": "Bearer rs_forged"}).status_code == 401
+    assert (
+        anonymous.post("/api/v1/submissions", json={"kind": "new", "document": FIELDS}).status_code
+        == 401
+    )
+    assert (
+        anonymous.post(
+            "/api/v1/submissions",
+            json={"kind": "new", "document": FIELDS},
+            headers={"Authorization": "Bearer rs_forged"},
+        ).status_code
+        == 401
+    )
     assert anonymous.post("/api/v1/submissions/1/publish").status_code == 401
     signed_in = app.test_client()
     login(signed_in, "editor_a")
     no_token = signed_in.post("/editor/new", data={**FIELDS, "action": "submit"})
     assert no_token.status_code == 400 and "CSRF" in no_token.get_data(as_text=True)
-    wrong = signed_in.post("/editor/new", data={**FIELDS, "action": "submit", "csrf_token": "x" * 40})
+    wrong = signed_in.post(
+        "/editor/new", data={**FIELDS, "action": "submit", "csrf_token": "x" * 40}
+    )
     assert wrong.status_code == 400
     assert signed_in.post("/logout").status_code == 400  # even signing out needs the token
     login_without = app.test_client().post("/login", data={"username": "admin", "password": "x"})
@@ -257,13 +300,24 @@ def test_uploads_are_previewed_and_bad_ones_refused_with_nothing_stored(site) ->
             environ["wsgi.input"].close()
             builder.close()
 
-    word = upload("细则.docx", docx_bytes([
-        "贵州省城市公共汽电车客运管理细则", "黔交发〔2024〕3号",
-        "第一条 为了规范城市公共汽电车客运，制定本细则。", "第二条 本细则自发布之日起施行。"]))
+    word = upload(
+        "细则.docx",
+        docx_bytes(
+            [
+                "贵州省城市公共汽电车客运管理细则",
+                "黔交发〔2024〕3号",
+                "第一条 为了规范城市公共汽电车客运，制定本细则。",
+                "第二条 本细则自发布之日起施行。",
+            ]
+        ),
+    )
     html = word.get_data(as_text=True)
     assert word.status_code == 200 and "黔交发〔2024〕3号" in html and "条文（2 条）" in html
     assert 'value="贵州省城市公共汽电车客运管理细则"' in html  # the form is filled in to check
-    pdf = upload("办法.pdf", pdf_bytes(["贵州省交通运输行政执法办法", "第一条 为了规范行政执法，制定本办法。"]))
+    pdf = upload(
+        "办法.pdf",
+        pdf_bytes(["贵州省交通运输行政执法办法", "第一条 为了规范行政执法，制定本办法。"]),
+    )
     assert pdf.status_code == 200 and "贵州省交通运输行政执法办法" in pdf.get_data(as_text=True)
     fake = upload("通知.pdf", b"<html><body>not a pdf</body></html>")
     assert fake.status_code == 400 and "不是 PDF 文件" in fake.get_data(as_text=True)
@@ -285,17 +339,30 @@ def test_cleanup_results_pages_and_csv(site) -> None:  # type: ignore[no-untyped
     login(editor, "editor_a")
     login(reviewer, "reviewer_a")
     token = csrf_token(editor.get("/editor/new").get_data(as_text=True))
-    sheet = (WORKLIST + "=HYPERLINK(\"http://x\"),,废止\n").encode("utf-8")
-    preview = editor.post("/editor/new", content_type="multipart/form-data", data={
-        "csrf_token": token, "action": "preview", "upload": (io.BytesIO(sheet), "清理结论.csv")})
+    sheet = (WORKLIST + '=HYPERLINK("http://x"),,废止\n').encode("utf-8")
+    preview = editor.post(
+        "/editor/new",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token,
+            "action": "preview",
+            "upload": (io.BytesIO(sheet), "清理结论.csv"),
+        },
+    )
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "清理结论（5 项）" in html
     worklist = re.search(r'name="worklist" type="hidden" value="([^"]*)"', html)
     assert worklist is not None
     import html as htmllib
 
-    done = editor.post("/editor/new", data={
-        "csrf_token": token, "action": "submit", "worklist": htmllib.unescape(worklist.group(1))})
+    done = editor.post(
+        "/editor/new",
+        data={
+            "csrf_token": token,
+            "action": "submit",
+            "worklist": htmllib.unescape(worklist.group(1)),
+        },
+    )
     assert done.status_code == 302
     _publish(reviewer, done.headers["Location"])
     from regsearch.web.writestate import SYNC
@@ -311,13 +378,17 @@ def test_cleanup_results_pages_and_csv(site) -> None:  # type: ignore[no-untyped
     assert "库中未找到" in page
     data = editor.get(f"/api/cleanup-results/{decision}").get_json()
     assert {(r["conclusion"], r["target_id"]) for r in data["results"]} >= {
-        ("继续有效", "road"), ("废止", "care"), ("宣布失效", "rural")}
+        ("继续有效", "road"),
+        ("废止", "care"),
+        ("宣布失效", "rural"),
+    }
     assert editor.get("/api/doc/care").get_json()["status"] == "已废止"
     text = editor.get(f"/cleanup-results/{decision}.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:2] == ["清理结论", "标题"]
-    assert ["废止", "'=HYPERLINK(\"http://x\")"] == rows[-1][:2] or any(
-        r[1] == "'=HYPERLINK(\"http://x\")" for r in rows)
+    assert ["废止", '\'=HYPERLINK("http://x")'] == rows[-1][:2] or any(
+        r[1] == '\'=HYPERLINK("http://x")' for r in rows
+    )
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
@@ -327,16 +398,31 @@ def test_token_api_submits_and_a_reviewer_token_publishes(site) -> None:  # type
 
     app, people = site
     store = get_store(app)
-    editor_token, _ = accounts.issue_token(store, Actor("editor_a", people["editor_a"].id), people["editor_a"], "脚本")
-    reviewer_token, _ = accounts.issue_token(store, Actor("reviewer_a", people["reviewer_a"].id), people["reviewer_a"], "脚本")
+    editor_token, _ = accounts.issue_token(
+        store, Actor("editor_a", people["editor_a"].id), people["editor_a"], "脚本"
+    )
+    reviewer_token, _ = accounts.issue_token(
+        store, Actor("reviewer_a", people["reviewer_a"].id), people["reviewer_a"], "脚本"
+    )
     api = app.test_client()
-    made = api.post("/api/v1/submissions", json={"kind": "new", "document": {**FIELDS, "title": "贵州省巡游出租汽车管理办法"}},
-                    headers={"Authorization": f"Bearer {editor_token}"})
+    made = api.post(
+        "/api/v1/submissions",
+        json={"kind": "new", "document": {**FIELDS, "title": "贵州省巡游出租汽车管理办法"}},
+        headers={"Authorization": f"Bearer {editor_token}"},
+    )
     assert made.status_code == 201, made.get_json()
     sub_id = made.get_json()["id"]
-    assert api.post(f"/api/v1/submissions/{sub_id}/publish",
-                    headers={"Authorization": f"Bearer {editor_token}"}).status_code == 403
-    published = api.post(f"/api/v1/submissions/{sub_id}/publish", headers={"Authorization": f"Bearer {reviewer_token}"})
+    assert (
+        api.post(
+            f"/api/v1/submissions/{sub_id}/publish",
+            headers={"Authorization": f"Bearer {editor_token}"},
+        ).status_code
+        == 403
+    )
+    published = api.post(
+        f"/api/v1/submissions/{sub_id}/publish",
+        headers={"Authorization": f"Bearer {reviewer_token}"},
+    )
     assert published.status_code == 200 and published.get_json()["status"] == "published"
     wait_for_search(api, "巡游出租汽车", "贵州省巡游出租汽车管理办法")
     people_in_log = {(e.actor, e.address) for e in store.audit_log(limit=None)}
@@ -351,17 +437,39 @@ def test_admin_pages_create_departments_and_users(site) -> None:  # type: ignore
     logout(client)
     login(client, "admin")
     page = client.get("/admin/").get_data(as_text=True)
-    r = client.post("/admin/departments", data={"name": "贵州省水利厅", "aliases": "省水利厅、水利厅",
-                                                "csrf_token": csrf_token(page)})
+    r = client.post(
+        "/admin/departments",
+        data={
+            "name": "贵州省水利厅",
+            "aliases": "省水利厅、水利厅",
+            "csrf_token": csrf_token(page),
+        },
+    )
     assert r.status_code == 302
     dept = get_store(app).department(name="贵州省水利厅")
     assert dept.aliases == ["省水利厅", "水利厅"]
     page = client.get("/admin/").get_data(as_text=True)
-    short = client.post("/admin/users", data={"username": "water", "role": "editor", "department": str(dept.id),
-                                              "password": "short", "csrf_token": csrf_token(page)})
+    short = client.post(
+        "/admin/users",
+        data={
+            "username": "water",
+            "role": "editor",
+            "department": str(dept.id),
+            "password": "short",
+            "csrf_token": csrf_token(page),
+        },
+    )
     assert short.status_code == 400
-    ok = client.post("/admin/users", data={"username": "water", "role": "editor", "department": str(dept.id),
-                                           "password": "a long enough password", "csrf_token": csrf_token(page)})
+    ok = client.post(
+        "/admin/users",
+        data={
+            "username": "water",
+            "role": "editor",
+            "department": str(dept.id),
+            "password": "a long enough password",
+            "csrf_token": csrf_token(page),
+        },
+    )
     assert ok.status_code == 302
     assert login(app.test_client(), "water", "a long enough password").status_code == 302
     actions = [e.action for e in get_store(app).audit_log(limit=5)]

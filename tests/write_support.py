@@ -31,10 +31,20 @@ def seed_documents() -> list[Any]:
         doc("road", "贵州省道路运输管理办法", DEPT_A, publish_date="2015-03-01"),
         doc("care", "贵州省公路养护管理规定", DEPT_A, publish_date="2012-05-01"),
         doc("rural", "贵州省农村公路建设指导意见", DEPT_A, publish_date="2016-01-01"),
-        doc("air", "贵州省大气污染防治办法", DEPT_B, publish_date="2018-01-01",
-            co_authorities=["贵州省发展和改革委员会"]),
-        doc("joint", "关于加强交通运输环境保护的通知", DEPT_B, publish_date="2019-01-01",
-            co_authorities=[DEPT_A]),
+        doc(
+            "air",
+            "贵州省大气污染防治办法",
+            DEPT_B,
+            publish_date="2018-01-01",
+            co_authorities=["贵州省发展和改革委员会"],
+        ),
+        doc(
+            "joint",
+            "关于加强交通运输环境保护的通知",
+            DEPT_B,
+            publish_date="2019-01-01",
+            co_authorities=[DEPT_A],
+        ),
     ]
 
 
@@ -68,7 +78,9 @@ def csrf_token(html: str) -> str:
 
 def login(client: Any, username: str, password: str = PASSWORD) -> Any:
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
 
 
 def logout(client: Any) -> None:
@@ -94,6 +106,8 @@ FIELDS = {
     "level": "规范性文件",
     "publish_date": "2024年3月1日",
     "effective_date": "2024-04-01",
-    "body": "第一条 为了规范网络预约出租汽车经营服务，制定本细则。\n第二条 本细则自2024年4月1日起施行。",
+    "body": (
+        "第一条 为了规范网络预约出租汽车经营服务，制定本细则。\n第二条 本细则自2024年4月1日起施行。"
+    ),
 }
 __all__ = ["DEPT_A", "DEPT_B", "FIELDS", "WORKLIST"]

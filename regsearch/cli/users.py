@@ -100,8 +100,13 @@ def list_users(as_json: bool, index_dir: str | None, store_path: str | None) -> 
         write_out(to_json({"users": [public_user(u) for u in found]}))
         return
     rows = [
-        [u.username, u.display_name, u.role, names.get(u.department_id or 0, ""),
-         "是" if u.active else "否"]
+        [
+            u.username,
+            u.display_name,
+            u.role,
+            names.get(u.department_id or 0, ""),
+            "是" if u.active else "否",
+        ]
         for u in found
     ]
     click.echo(format_table(["用户名", "姓名", "角色", "部门", "启用"], rows))
@@ -161,7 +166,11 @@ def list_departments(as_json: bool, index_dir: str | None, store_path: str | Non
     if as_json:
         write_out(to_json({"departments": [d.__dict__ for d in found]}))
         return
-    click.echo(format_table(["编号", "名称", "别名"], [[d.id, d.name, "、".join(d.aliases)] for d in found]))
+    click.echo(
+        format_table(
+            ["编号", "名称", "别名"], [[d.id, d.name, "、".join(d.aliases)] for d in found]
+        )
+    )
 
 
 @main.command()

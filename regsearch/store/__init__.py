@@ -1,10 +1,10 @@
 """The document store, source of truth of the write side (issue 13).
 
-    open_store(index_dir=...)   the store that belongs to an index (one SQLite file
-                                next to it), or $REGSEARCH_STORE
-    store.put_documents(...)    folder ingest and publishing write here
-    sync.sync_index(store, dir) the index catches up from the store (the one hook
-                                into the index writer)
+open_store(index_dir=...)   the store that belongs to an index (one SQLite file
+                            next to it), or $REGSEARCH_STORE
+store.put_documents(...)    folder ingest and publishing write here
+sync.sync_index(store, dir) the index catches up from the store (the one hook
+                            into the index writer)
 """
 
 from __future__ import annotations

@@ -137,7 +137,9 @@ def update_user(store: Store, actor: Actor, user_id: int, **changes: object) -> 
     with store.transaction():
         before = store.user(user_id)
         user = store.update_user(user_id, **changes)
-        store.audit(actor, "user.update", "user", str(user_id), public_user(before), public_user(user))
+        store.audit(
+            actor, "user.update", "user", str(user_id), public_user(before), public_user(user)
+        )
     return user
 
 
@@ -157,7 +159,13 @@ def issue_token(store: Store, actor: Actor, user: User, name: str) -> tuple[str,
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with store.transaction():
         record = store.add_token(user.id, name or "脚本", token_hash(token))
-        store.audit(actor, "token.create", "user", str(user.id), after={"token": record.id, "name": record.name})
+        store.audit(
+            actor,
+            "token.create",
+            "user",
+            str(user.id),
+            after={"token": record.id, "name": record.name},
+        )
     return token, record
 
 

@@ -46,8 +46,9 @@ def event_relations(event: Event) -> tuple[str, str] | None:
     return EVENT_RELATIONS.get(event.kind)
 
 
-def _link(kind: str, other_id: str | None, other: Document | None, evidence: str,
-          date: str | None) -> Relation:
+def _link(
+    kind: str, other_id: str | None, other: Document | None, evidence: str, date: str | None
+) -> Relation:
     return Relation(
         type=kind,
         target_id=other_id if other is not None else None,
@@ -80,12 +81,21 @@ def overlay(
         decider = known.get(ev.evidence_id or "")
         add(ev.doc_id, _link(on_target, ev.evidence_id, decider, ev.evidence, ev.date))
         if ev.evidence_id:
-            add(ev.evidence_id, _link(on_decider, ev.doc_id, known.get(ev.doc_id), ev.evidence, ev.date))
+            add(
+                ev.evidence_id,
+                _link(on_decider, ev.doc_id, known.get(ev.doc_id), ev.evidence, ev.date),
+            )
     for rel in relations:
-        add(rel.doc_id, _link(rel.type, rel.target_id, known.get(rel.target_id), rel.evidence, rel.date))
+        add(
+            rel.doc_id,
+            _link(rel.type, rel.target_id, known.get(rel.target_id), rel.evidence, rel.date),
+        )
         inverse = INVERSE.get(rel.type)
         if inverse:
-            add(rel.target_id, _link(inverse, rel.doc_id, known.get(rel.doc_id), rel.evidence, rel.date))
+            add(
+                rel.target_id,
+                _link(inverse, rel.doc_id, known.get(rel.doc_id), rel.evidence, rel.date),
+            )
     for doc_id, rels in added.items():
         doc = docs[doc_id]
         doc.relations.extend(rels)

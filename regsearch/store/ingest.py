@@ -80,4 +80,6 @@ def ingest_documents(
                 "removed": len(put.removed),
             },
         )
-    return IngestReport(put=put, sync=sync_index(store, index_dir, rebuild=rebuild, progress=progress))
+    return IngestReport(
+        put=put, sync=sync_index(store, index_dir, rebuild=rebuild, progress=progress)
+    )

@@ -144,7 +144,10 @@ def submit_decision(
     errors: dict[str, str] = {}
     day = parse_date(date) if date else None
     if not day:
-        errors["date"] = f"{'废止' if kind == 'repeal' else '失效'}日期“{date or ''}”缺失或无法识别，请写成 2024-01-31。"
+        errors["date"] = (
+            f"{'废止' if kind == 'repeal' else '失效'}日期“{date or ''}”缺失或无法识别，"
+            "请写成 2024-01-31。"
+        )
     if evidence_doc is None and not evidence_id:
         errors["evidence_id"] = "请注明作出决定的文件：选择库中已有的文件，或一并提交决定文件。"
     if evidence_doc is not None:
@@ -172,7 +175,8 @@ def submit_decision(
                 payload=payload,
                 submitted_by=user.id,
                 submitted_at=now(),
-                department_id=(_department_for(store, user, target) or Department(0, "")).id or None,
+                department_id=(_department_for(store, user, target) or Department(0, "")).id
+                or None,
                 target_id=target_id,
                 doc_id=evidence_doc.id if evidence_doc is not None else None,
                 title=target.title,
@@ -194,15 +198,20 @@ def _apply(store: Store, sub: Submission, actor: Actor) -> int:
         ).last_seq
     if sub.kind == SubmissionKind.AMEND.value and doc is not None and sub.target_id:
         put = store.put_documents(
-            [doc], origin="submission", actor=actor, submission_id=sub.id,
-            kind=ChangeKind.AMEND.value, target_id=sub.target_id,
+            [doc],
+            origin="submission",
+            actor=actor,
+            submission_id=sub.id,
+            kind=ChangeKind.AMEND.value,
+            target_id=sub.target_id,
         )
+        when = doc.effective_date or doc.publish_date
         store.add_relation(
             ManualRelation(
                 doc_id=doc.id,
                 type=RelationType.SUPERSEDES.value,
                 target_id=sub.target_id,
-                evidence=f"修改后的新版本（{doc.effective_date or doc.publish_date or '日期不详'}起）",
+                evidence=f"修改后的新版本（{when or '日期不详'}起）",
                 date=doc.effective_date or doc.publish_date,
                 submission_id=sub.id,
                 seq=put.last_seq,
@@ -267,8 +276,12 @@ def publish(store: Store, user: User, actor: Actor, sub_id: int) -> tuple[Submis
             sub_id, status=SubmissionStatus.PUBLISHED.value, decided_by=user.id, decided_at=now()
         )
         store.audit(
-            actor, "submission.publish", "submission", str(sub_id),
-            before={"status": sub.status}, after={"status": done.status, "seq": seq},
+            actor,
+            "submission.publish",
+            "submission",
+            str(sub_id),
+            before={"status": sub.status},
+            after={"status": done.status, "seq": seq},
         )
     return done, seq
 
@@ -278,12 +291,19 @@ def reject(store: Store, user: User, actor: Actor, sub_id: int, note: str) -> Su
         sub = _pending(store, sub_id)
         require_reviewer_of(user, sub)
         done = store.update_submission(
-            sub_id, status=SubmissionStatus.REJECTED.value, decided_by=user.id,
-            decided_at=now(), note=note.strip() or sub.note,
+            sub_id,
+            status=SubmissionStatus.REJECTED.value,
+            decided_by=user.id,
+            decided_at=now(),
+            note=note.strip() or sub.note,
         )
         store.audit(
-            actor, "submission.reject", "submission", str(sub_id),
-            before={"status": sub.status}, after={"status": done.status, "note": done.note},
+            actor,
+            "submission.reject",
+            "submission",
+            str(sub_id),
+            before={"status": sub.status},
+            after={"status": done.status, "note": done.note},
         )
     return done
 
@@ -298,7 +318,11 @@ def withdraw(store: Store, user: User, actor: Actor, sub_id: int) -> Submission:
             sub_id, status=SubmissionStatus.WITHDRAWN.value, decided_by=user.id, decided_at=now()
         )
         store.audit(
-            actor, "submission.withdraw", "submission", str(sub_id),
-            before={"status": sub.status}, after={"status": done.status},
+            actor,
+            "submission.withdraw",
+            "submission",
+            str(sub_id),
+            before={"status": sub.status},
+            after={"status": done.status},
         )
     return done

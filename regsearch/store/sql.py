@@ -224,7 +224,8 @@ class SQLStore(Store):
         offset: int = 0,
         newest_first: bool = False,
     ) -> list[Change]:
-        where, params = ["seq > ?"], [after]
+        where: list[str] = ["seq > ?"]
+        params: list[Any] = [after]
         if doc_id is not None:
             where.append("(doc_id = ? OR target_id = ?)")
             params += [doc_id, doc_id]
@@ -290,7 +291,9 @@ class SQLStore(Store):
         submission_id: int | None,
         removed: bool = False,
     ) -> None:
-        self._exec("UPDATE documents SET is_current = 0 WHERE doc_id = ? AND is_current = 1", (doc.id,))
+        self._exec(
+            "UPDATE documents SET is_current = 0 WHERE doc_id = ? AND is_current = 1", (doc.id,)
+        )
         self._insert(
             "INSERT INTO documents (doc_id, collection, source, format, title, content_hash, "
             "doc_json, origin, submission_id, seq, is_current, removed, created_at) "
@@ -337,7 +340,12 @@ class SQLStore(Store):
             }
             for doc in incoming.values():
                 old = current.get(doc.id)
-                if old is not None and not old[1] and old[0] == doc.content_hash and doc.content_hash:
+                if (
+                    old is not None
+                    and not old[1]
+                    and old[0] == doc.content_hash
+                    and doc.content_hash
+                ):
                     report.unchanged.append(doc.id)
                     continue
                 change = kind or (ChangeKind.ADD.value if old is None or old[1] else "update")
@@ -348,8 +356,8 @@ class SQLStore(Store):
             if scope:
                 keep = set(keep_sources)
                 marks = ",".join("?" for _ in scope)
-                for rev, doc_json in self._rows(
-                    "SELECT rev, doc_json FROM documents WHERE is_current = 1 AND removed = 0 "
+                for (doc_json,) in self._rows(
+                    "SELECT doc_json FROM documents WHERE is_current = 1 AND removed = 0 "
                     f"AND collection IN ({marks}) ORDER BY rev",
                     scope,
                 ):
@@ -357,7 +365,11 @@ class SQLStore(Store):
                     if doc.id in incoming or doc.source in keep:
                         continue
                     seq = self._change_for(
-                        ChangeKind.REMOVE.value, doc, origin, actor, submission_id,
+                        ChangeKind.REMOVE.value,
+                        doc,
+                        origin,
+                        actor,
+                        submission_id,
                         summary="来源文件已不存在",
                     )
                     self._insert_revision(doc, origin, seq, submission_id, removed=True)
@@ -456,7 +468,9 @@ class SQLStore(Store):
                 "id",
             )
 
-    def _linked(self, table: str, a: str, b: str, ids: Iterable[str] | None) -> list[tuple[Any, ...]]:
+    def _linked(
+        self, table: str, a: str, b: str, ids: Iterable[str] | None
+    ) -> list[tuple[Any, ...]]:
         cols = {
             "events": "id, doc_id, kind, date, evidence_id, evidence, detail, submission_id, seq",
             "relations": "id, doc_id, type, target_id, evidence, date, submission_id, seq",
@@ -474,8 +488,15 @@ class SQLStore(Store):
     def events(self, ids: Iterable[str] | None = None) -> list[Event]:
         return [
             Event(
-                id=r[0], doc_id=r[1], kind=r[2], date=r[3], evidence_id=r[4], evidence=r[5],
-                detail=r[6], submission_id=r[7], seq=r[8],
+                id=r[0],
+                doc_id=r[1],
+                kind=r[2],
+                date=r[3],
+                evidence_id=r[4],
+                evidence=r[5],
+                detail=r[6],
+                submission_id=r[7],
+                seq=r[8],
             )
             for r in self._linked("events", "doc_id", "evidence_id", ids)
         ]
@@ -501,8 +522,14 @@ class SQLStore(Store):
     def relations(self, ids: Iterable[str] | None = None) -> list[ManualRelation]:
         return [
             ManualRelation(
-                id=r[0], doc_id=r[1], type=r[2], target_id=r[3], evidence=r[4], date=r[5],
-                submission_id=r[6], seq=r[7],
+                id=r[0],
+                doc_id=r[1],
+                type=r[2],
+                target_id=r[3],
+                evidence=r[4],
+                date=r[5],
+                submission_id=r[6],
+                seq=r[7],
             )
             for r in self._linked("relations", "doc_id", "target_id", ids)
         ]
@@ -544,8 +571,10 @@ class SQLStore(Store):
             else self._one(cols + " WHERE name = ?", ((name or "").strip(),))
         )
         if row is None:
-            raise NotFound(f"没有部门“{name if dept_id is None else dept_id}”：先用管理页或 "
-                           "`regsearch departments add` 建立部门。")
+            raise NotFound(
+                f"没有部门“{name if dept_id is None else dept_id}”：先用管理页或 "
+                "`regsearch departments add` 建立部门。"
+            )
         return Department(id=row[0], name=row[1], aliases=_unpack_names(row[2]), created_at=row[3])
 
     def departments(self) -> list[Department]:
@@ -562,8 +591,15 @@ class SQLStore(Store):
 
     def _user(self, r: tuple[Any, ...]) -> User:
         return User(
-            id=r[0], username=r[1], role=r[2], password_hash=r[3], display_name=r[4],
-            department_id=r[5], active=bool(r[6]), created_at=r[7], password_changed_at=r[8],
+            id=r[0],
+            username=r[1],
+            role=r[2],
+            password_hash=r[3],
+            display_name=r[4],
+            department_id=r[5],
+            active=bool(r[6]),
+            created_at=r[7],
+            password_changed_at=r[8],
         )
 
     def add_user(
@@ -611,7 +647,9 @@ class SQLStore(Store):
         return self._user(row)
 
     def users(self) -> list[User]:
-        return [self._user(r) for r in self._rows(f"SELECT {self._USER_COLS} FROM users ORDER BY id")]
+        return [
+            self._user(r) for r in self._rows(f"SELECT {self._USER_COLS} FROM users ORDER BY id")
+        ]
 
     def add_token(self, user_id: int, name: str, token_hash: str) -> ApiToken:
         with self.transaction():
@@ -624,8 +662,14 @@ class SQLStore(Store):
 
     def tokens(self, user_id: int) -> list[ApiToken]:
         return [
-            ApiToken(id=r[0], user_id=r[1], name=r[2], created_at=r[3], last_used_at=r[4],
-                     revoked_at=r[5])
+            ApiToken(
+                id=r[0],
+                user_id=r[1],
+                name=r[2],
+                created_at=r[3],
+                last_used_at=r[4],
+                revoked_at=r[5],
+            )
             for r in self._rows(
                 "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens "
                 "WHERE user_id = ? ORDER BY id",
@@ -665,9 +709,19 @@ class SQLStore(Store):
 
     def _submission(self, r: tuple[Any, ...]) -> Submission:
         return Submission(
-            id=r[0], kind=r[1], status=r[2], payload=json.loads(r[3]), submitted_by=r[4],
-            submitted_at=r[5], department_id=r[6], target_id=r[7], doc_id=r[8], title=r[9],
-            decided_by=r[10], decided_at=r[11], note=r[12],
+            id=r[0],
+            kind=r[1],
+            status=r[2],
+            payload=json.loads(r[3]),
+            submitted_by=r[4],
+            submitted_at=r[5],
+            department_id=r[6],
+            target_id=r[7],
+            doc_id=r[8],
+            title=r[9],
+            decided_by=r[10],
+            decided_at=r[11],
+            note=r[12],
         )
 
     def add_submission(self, submission: Submission) -> Submission:
@@ -677,8 +731,16 @@ class SQLStore(Store):
                 "INSERT INTO submissions (kind, status, payload, submitted_by, submitted_at, "
                 "department_id, target_id, doc_id, title, note) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
-                    s.kind, s.status, _dumps(s.payload), s.submitted_by, s.submitted_at or now(),
-                    s.department_id, s.target_id, s.doc_id, s.title, s.note,
+                    s.kind,
+                    s.status,
+                    _dumps(s.payload),
+                    s.submitted_by,
+                    s.submitted_at or now(),
+                    s.department_id,
+                    s.target_id,
+                    s.doc_id,
+                    s.title,
+                    s.note,
                 ),
                 "id",
             )
@@ -741,8 +803,15 @@ class SQLStore(Store):
                 "INSERT INTO audit (at, actor_id, actor, address, action, object_type, object_id, "
                 "before_json, after_json) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
-                    now(), actor.id, actor.name, actor.address, action, object_type,
-                    str(object_id), _dumps(before), _dumps(after),
+                    now(),
+                    actor.id,
+                    actor.name,
+                    actor.address,
+                    action,
+                    object_type,
+                    str(object_id),
+                    _dumps(before),
+                    _dumps(after),
                 ),
                 "id",
             )
@@ -763,8 +832,14 @@ class SQLStore(Store):
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return [
             AuditEntry(
-                id=r[0], at=r[1], actor=r[2], action=r[3], object_type=r[4], object_id=r[5],
-                address=r[6], actor_id=r[7],
+                id=r[0],
+                at=r[1],
+                actor=r[2],
+                action=r[3],
+                object_type=r[4],
+                object_id=r[5],
+                address=r[6],
+                actor_id=r[7],
                 before=json.loads(r[8]) if r[8] else None,
                 after=json.loads(r[9]) if r[9] else None,
             )

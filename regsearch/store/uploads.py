@@ -41,14 +41,18 @@ _BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"MZ", b"\x7fELF", b"\x89PNG", b"GIF8",
 
 def _docx_text(data: bytes, name: str) -> str:
     if not data.startswith(b"PK\x03\x04"):
-        raise UploadRejected(f"{name} 不是 Word（.docx）文件：内容不是 docx 格式。请用 Word 另存为 .docx 后上传。")
+        raise UploadRejected(
+            f"{name} 不是 Word（.docx）文件：内容不是 docx 格式。请用 Word 另存为 .docx 后上传。"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
             if "word/document.xml" not in {i.filename for i in infos}:
                 raise UploadRejected(f"{name} 不是 Word（.docx）文件：缺少 word/document.xml。")
             if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise UploadRejected(f"{name} 解压后过大（超过 {MAX_UNPACKED_BYTES // 2**20} MB），已拒收。")
+                raise UploadRejected(
+                    f"{name} 解压后过大（超过 {MAX_UNPACKED_BYTES // 2**20} MB），已拒收。"
+                )
     except zipfile.BadZipFile as exc:
         raise UploadRejected(f"{name} 已损坏，无法作为 .docx 打开：{exc}") from exc
     import docx

@@ -92,7 +92,8 @@ def document_from_fields(
     doc_number = normalize_doc_number(raw_number) if raw_number else None
     if raw_number and not doc_number:
         errors["doc_number"] = (
-            f"发文字号“{raw_number}”格式不对：应为 机关代字〔年份〕序号号（如 黔府发〔2020〕13号），"
+            f"发文字号“{raw_number}”格式不对："
+            "应为 机关代字〔年份〕序号号（如 黔府发〔2020〕13号），"
             "或 令号（如 贵州省人民政府令第194号）；括号可用 〔〕[]【】() 任一种。"
         )
     dates: dict[str, str | None] = {}

@@ -42,8 +42,13 @@ def _page(**forms: Any) -> str:
     users = store().users()
     edit_forms = {}
     for user in users:
-        form = UserEditForm(formdata=None, prefix=f"u{user.id}", role=user.role,
-                            department=str(user.department_id or ""), active=user.active)
+        form = UserEditForm(
+            formdata=None,
+            prefix=f"u{user.id}",
+            role=user.role,
+            department=str(user.department_id or ""),
+            active=user.active,
+        )
         form.department.choices = _department_choices()
         edit_forms[user.id] = form
     departments = {d.id: d for d in store().departments()}
@@ -87,7 +92,9 @@ def edit_department(dept_id: int):  # type: ignore[no-untyped-def]
     form = DepartmentForm()
     if form.validate_on_submit():
         try:
-            accounts.update_department(store(), actor(), dept_id, form.name.data, form.aliases.data or "")
+            accounts.update_department(
+                store(), actor(), dept_id, form.name.data, form.aliases.data or ""
+            )
             flash("部门已更新。")
         except Conflict as exc:
             flash(str(exc))
@@ -100,7 +107,9 @@ def add_user():  # type: ignore[no-untyped-def]
     form = UserForm()
     form.department.choices = _department_choices()
     if not form.validate_on_submit():
-        return _page(user_form=form, errors={"password": "请填写用户名和至少 10 个字符的密码。"}), 400
+        return _page(
+            user_form=form, errors={"password": "请填写用户名和至少 10 个字符的密码。"}
+        ), 400
     try:
         user = accounts.create_user(
             store(),
@@ -167,15 +176,34 @@ def audit():  # type: ignore[no-untyped-def]
     )
 
 
-AUDIT_HEADERS = ["编号", "时间", "操作人", "来源地址", "操作", "对象", "对象编号", "变更前", "变更后"]
+AUDIT_HEADERS = [
+    "编号",
+    "时间",
+    "操作人",
+    "来源地址",
+    "操作",
+    "对象",
+    "对象编号",
+    "变更前",
+    "变更后",
+]
 
 
 @bp.get("/audit.csv")
 @admin_required
 def audit_csv():  # type: ignore[no-untyped-def]
     rows = [
-        [e.id, e.at, e.actor, e.address, e.action, e.object_type, e.object_id,
-         _json(e.before), _json(e.after)]
+        [
+            e.id,
+            e.at,
+            e.actor,
+            e.address,
+            e.action,
+            e.object_type,
+            e.object_id,
+            _json(e.before),
+            _json(e.after),
+        ]
         for e in store().audit_log(limit=None)
     ]
     return Response(

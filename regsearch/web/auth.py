@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from regsearch.store import accounts
@@ -49,7 +58,9 @@ def login():  # type: ignore[no-untyped-def]
     error = None
     if form.validate_on_submit():
         found = get_store(create=False)
-        user = accounts.authenticate(found, form.username.data, form.password.data) if found else None
+        user = (
+            accounts.authenticate(found, form.username.data, form.password.data) if found else None
+        )
         if user is not None:
             session.clear()  # a fresh session id at sign-in (no fixation)
             login_user(LoginUser(user), remember=False)

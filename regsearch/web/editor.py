@@ -98,7 +98,13 @@ def _form_view(target: Document | None):  # type: ignore[no-untyped-def]
     dept = _dept()
     if target is not None:
         require_editor_of(_me(), dept, target)  # 403 before any form is shown
-    template = {"form": form, "target": target, "doc": None, "errors": {}, "upload_error": None}
+    template: dict[str, Any] = {
+        "form": form,
+        "target": target,
+        "doc": None,
+        "errors": {},
+        "upload_error": None,
+    }
     if request.method == "GET":
         if target is not None:
             form.process(data={**fields_of(target), "effective_date": "", "publish_date": ""})
@@ -114,20 +120,28 @@ def _form_view(target: Document | None):  # type: ignore[no-untyped-def]
         if doc.format == "worklist":
             form.worklist.data = decode_bytes(data, "worklist.csv")[0]  # GB18030 from Excel too
         else:
-            form.process(formdata=None, data={**fields_of(doc), "format": doc.format, "note": form.note.data})
+            form.process(
+                formdata=None, data={**fields_of(doc), "format": doc.format, "note": form.note.data}
+            )
         template["doc"] = doc
         return render_template("editor_form.html", **template)
     try:
         if form.worklist.data:
             doc = parse_upload(
-                "worklist.csv", form.worklist.data.encode("utf-8"), doc_id=doc_id,
-                collection=workflow.COLLECTION, source=workflow.source_for(dept, "清理结论.csv"),
+                "worklist.csv",
+                form.worklist.data.encode("utf-8"),
+                doc_id=doc_id,
+                collection=workflow.COLLECTION,
+                source=workflow.source_for(dept, "清理结论.csv"),
             )
         else:
             fmt = form.format.data if form.format.data in UPLOAD_FORMATS else "form"
             doc = document_from_fields(
-                request.form, doc_id=doc_id, collection=workflow.COLLECTION,
-                source=workflow.source_for(dept), fmt=fmt,
+                request.form,
+                doc_id=doc_id,
+                collection=workflow.COLLECTION,
+                source=workflow.source_for(dept),
+                fmt=fmt,
             )
     except (ValidationFailed, UploadRejected) as exc:
         template["errors"] = exc.errors if isinstance(exc, ValidationFailed) else {"body": str(exc)}
@@ -137,7 +151,11 @@ def _form_view(target: Document | None):  # type: ignore[no-untyped-def]
         return render_template("editor_form.html", **template)
     try:
         sub = workflow.submit_document(
-            store(), _me(), actor(), doc, target_id=target.id if target else None,
+            store(),
+            _me(),
+            actor(),
+            doc,
+            target_id=target.id if target else None,
             note=form.note.data or "",
         )
     except PermissionDenied as exc:
@@ -185,9 +203,15 @@ def decide(doc_id: str):  # type: ignore[no-untyped-def]
         try:
             evidence_id = _resolve(form.evidence_ref.data)
             sub = workflow.submit_decision(
-                store(), _me(), actor(), form.kind.data, target.id,
-                date=form.date.data, evidence=form.evidence.data or "",
-                evidence_id=evidence_id, note=form.note.data or "",
+                store(),
+                _me(),
+                actor(),
+                form.kind.data,
+                target.id,
+                date=form.date.data,
+                evidence=form.evidence.data or "",
+                evidence_id=evidence_id,
+                note=form.note.data or "",
             )
         except NotFound as exc:
             errors = {"evidence_ref": str(exc)}

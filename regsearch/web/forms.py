@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from regsearch.ingest.classify import LEVELS
@@ -64,7 +71,9 @@ class UserEditForm(FlaskForm):  # type: ignore[misc]
     role = SelectField("角色", choices=_role_choices())
     department = SelectField("部门", choices=[], validate_choice=False)
     active = BooleanField("启用")
-    password = PasswordField("重设密码（留空则不变）", validators=[Optional(), Length(min=10, max=256)])
+    password = PasswordField(
+        "重设密码（留空则不变）", validators=[Optional(), Length(min=10, max=256)]
+    )
 
 
 class DocumentForm(FlaskForm):  # type: ignore[misc]
@@ -75,7 +84,9 @@ class DocumentForm(FlaskForm):  # type: ignore[misc]
     subtitle = StringField("副标题", validators=[Optional(), Length(max=400)])
     doc_number = StringField("发文字号", validators=[Optional(), Length(max=100)])
     authority = StringField("发文机关", validators=[Optional(), Length(max=200)])
-    co_authorities = StringField("联合发文机关（用、分隔）", validators=[Optional(), Length(max=500)])
+    co_authorities = StringField(
+        "联合发文机关（用、分隔）", validators=[Optional(), Length(max=500)]
+    )
     level = SelectField("效力级别", choices=choices([("", "请选择")] + [(v, v) for v in LEVELS]))
     region = StringField("地区", validators=[Optional(), Length(max=50)])
     written_date = StringField("成文日期", validators=[Optional(), Length(max=40)])
@@ -94,8 +105,12 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]
 
     kind = SelectField("决定", choices=choices([("repeal", "废止"), ("expire", "宣布失效")]))
     date = StringField("生效日期", validators=[DataRequired(), Length(max=40)])
-    evidence_ref = StringField("决定文件（库中文件的 ID 或发文字号）", validators=[DataRequired(), Length(max=100)])
-    evidence = TextAreaField("决定原文（如“……予以废止”）", validators=[Optional(), Length(max=2000)])
+    evidence_ref = StringField(
+        "决定文件（库中文件的 ID 或发文字号）", validators=[DataRequired(), Length(max=100)]
+    )
+    evidence = TextAreaField(
+        "决定原文（如“……予以废止”）", validators=[Optional(), Length(max=2000)]
+    )
     note = StringField("给审核人的说明", validators=[Optional(), Length(max=500)])
 
 

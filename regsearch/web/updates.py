@@ -78,7 +78,9 @@ def _department(store: Store | None) -> Department | None:
     return store.department(dept_id)  # NotFound -> 404
 
 
-def _changes(limit: int, offset: int) -> tuple[list[ChangeView], Department | None, list[Department]]:
+def _changes(
+    limit: int, offset: int
+) -> tuple[list[ChangeView], Department | None, list[Department]]:
     store = get_store(create=False)
     dept = _department(store)
     if store is None:
@@ -141,7 +143,10 @@ def doc_history(doc_id: str) -> dict[str, Any] | None:
     changes = store.changes(doc_id=doc_id)
     if not changes:
         return None
-    entered = next((c.at for c in changes if c.doc_id == doc_id and c.kind in ("add", "amend", "cleanup")), changes[0].at)
+    entered = next(
+        (c.at for c in changes if c.doc_id == doc_id and c.kind in ("add", "amend", "cleanup")),
+        changes[0].at,
+    )
     return {
         "entered": entered,
         "changes": [_view(c) for c in reversed(changes)],
@@ -256,8 +261,14 @@ def cleanup_index_json():  # type: ignore[no-untyped-def]
     return jsonify(
         {
             "decisions": [
-                {"id": d.id, "title": d.title, "doc_number": d.doc_number,
-                 "publish_date": d.publish_date, "authority": d.authority, "counts": counts}
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "doc_number": d.doc_number,
+                    "publish_date": d.publish_date,
+                    "authority": d.authority,
+                    "counts": counts,
+                }
                 for d, counts in _decisions()
             ]
         }
@@ -293,8 +304,15 @@ CSV_HEADERS = ["清理结论", "标题", "发文字号", "当前状态", "日期
 def cleanup_result_csv(doc_id: str):  # type: ignore[no-untyped-def]
     doc, outcomes = _decision(doc_id)
     rows = [
-        [o.conclusion, o.title, o.doc_number, o.status, o.date, o.evidence,
-         url_for("pages.document", doc_ref=o.target_id, _external=True) if o.target_id else ""]
+        [
+            o.conclusion,
+            o.title,
+            o.doc_number,
+            o.status,
+            o.date,
+            o.evidence,
+            url_for("pages.document", doc_ref=o.target_id, _external=True) if o.target_id else "",
+        ]
         for o in outcomes
     ]
     return Response(

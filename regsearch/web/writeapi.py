@@ -31,16 +31,24 @@ from regsearch.web.writestate import actor, changed, get_store, store
 bp = Blueprint("writeapi", __name__, url_prefix="/api/v1")
 
 
-
 @bp.before_request
 def _authenticate():  # type: ignore[no-untyped-def]
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     found = get_store(create=False)
-    user = accounts.user_for_token(found, token.strip()) if found and scheme.lower() == "bearer" else None
+    user = (
+        accounts.user_for_token(found, token.strip())
+        if found and scheme.lower() == "bearer"
+        else None
+    )
     if user is None:
-        body = {"error": {"code": "unauthorized",
-                          "message": "需要有效的 API 令牌：Authorization: Bearer <令牌>（在“我的账号”页创建）。"}}
+        body = {
+            "error": {
+                "code": "unauthorized",
+                "message": "需要有效的 API 令牌：Authorization: Bearer <令牌>"
+                "（在“我的账号”页创建）。",
+            }
+        }
         response = jsonify(body)
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Bearer realm="regsearch"'
@@ -81,18 +89,29 @@ def create():  # type: ignore[no-untyped-def]
         if not isinstance(fields, dict):
             raise ValidationFailed({"document": "缺少 document 对象（标题、发文机关、正文等）。"})
         doc = document_from_fields(
-            fields, doc_id=workflow.new_document_id(dept), collection=workflow.COLLECTION,
-            source=workflow.source_for(dept, "api"), fmt="api",
+            fields,
+            doc_id=workflow.new_document_id(dept),
+            collection=workflow.COLLECTION,
+            source=workflow.source_for(dept, "api"),
+            fmt="api",
         )
         target = data.get("target_id") if kind == "amend" else None
         if kind == "amend" and not target:
             raise ValidationFailed({"target_id": "修改须注明被修改文件的 target_id。"})
-        sub = workflow.submit_document(store(), user, who, doc, target_id=target, note=str(data.get("note") or ""))
+        sub = workflow.submit_document(
+            store(), user, who, doc, target_id=target, note=str(data.get("note") or "")
+        )
     elif kind in ("repeal", "expire"):
         sub = workflow.submit_decision(
-            store(), user, who, kind, str(data.get("target_id") or ""),
-            date=str(data.get("date") or ""), evidence=str(data.get("evidence") or ""),
-            evidence_id=data.get("evidence_id"), note=str(data.get("note") or ""),
+            store(),
+            user,
+            who,
+            kind,
+            str(data.get("target_id") or ""),
+            date=str(data.get("date") or ""),
+            evidence=str(data.get("evidence") or ""),
+            evidence_id=data.get("evidence_id"),
+            note=str(data.get("note") or ""),
         )
     else:
         raise ValidationFailed({"kind": "kind 须为 new、amend、repeal 或 expire。"})
@@ -141,8 +160,14 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
     if not is_admin(user) and not owns(workflow.user_department(store(), user), doc):
         raise PermissionDenied(f"《{doc.title}》不是本部门制发的文件。")
     revisions = [
-        {"rev": r.rev, "seq": r.seq, "origin": r.origin, "created_at": r.created_at,
-         "removed": r.removed, "content_hash": r.document.content_hash}
+        {
+            "rev": r.rev,
+            "seq": r.seq,
+            "origin": r.origin,
+            "created_at": r.created_at,
+            "removed": r.removed,
+            "content_hash": r.document.content_hash,
+        }
         for r in store().revisions(doc_id)
     ]
     return jsonify({"document": asdict(doc), "revisions": revisions})

@@ -138,7 +138,9 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
         limit = MAX_UPLOAD_BYTES // 2**20
-        return error_response(413, "too_large", f"上传的内容过大：文件上限 {limit} MB，未保存任何内容。")
+        return error_response(
+            413, "too_large", f"上传的内容过大：文件上限 {limit} MB，未保存任何内容。"
+        )
 
     @app.errorhandler(TooManyRequests)
     def _throttled(exc: TooManyRequests):  # type: ignore[no-untyped-def]
