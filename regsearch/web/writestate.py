@@ -26,8 +26,8 @@ _lock = threading.Lock()
 
 def index_dir(app: Flask) -> Path:
     service = app.extensions.get("regsearch.service")
-    if service is not None:
-        return Path(service.index_dir)
+    if getattr(service, "index_dir", None) is not None:
+        return Path(service.index_dir)  # type: ignore[union-attr]
     if app.config.get("INDEX"):
         return Path(app.config["INDEX"])
     from regsearch.index.store import default_index_dir
