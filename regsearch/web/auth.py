@@ -91,6 +91,11 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.route("/account", methods=["GET"])
 @login_required  # type: ignore[misc]
 def account():  # type: ignore[no-untyped-def]
+    return _account_page()
+
+
+def _account_page(new_token: str | None = None) -> str:
+    """The account page; a token just created is shown once, here."""
     me = current_user.record
     dept = store().department(me.department_id) if me.department_id else None
     return render_template(
@@ -101,7 +106,7 @@ def account():  # type: ignore[no-untyped-def]
         password_form=PasswordForm(),
         token_form=TokenForm(),
         action_form=ActionForm(),
-        new_token=None,
+        new_token=new_token,
     )
 
 
@@ -134,17 +139,7 @@ def create_token():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return redirect(url_for("auth.account"))
     token, _ = accounts.issue_token(store(), actor(), me, form.name.data or "脚本")
-    dept = store().department(me.department_id) if me.department_id else None
-    return render_template(
-        "account.html",
-        me=me,
-        dept=dept,
-        tokens=store().tokens(me.id),
-        password_form=PasswordForm(),
-        token_form=TokenForm(),
-        action_form=ActionForm(),
-        new_token=token,
-    )
+    return _account_page(new_token=token)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
