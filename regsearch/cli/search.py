@@ -98,18 +98,21 @@ def ingest(
       regsearch ingest ../shared/corpora/govcn-html --index indexes/main
     """
     from regsearch.engine import default_location
-    from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
+    from regsearch.store import open_store
+    from regsearch.store.ingest import ingest_documents
 
     target = index_dir or str(default_location())
     reading = _Bar("读取文件")
     try:
-        result = ingest_paths(list(src), collection=collection, progress=reading)
+        result = ingest_paths(list(src), collection=collection, progress=reading, link=False)
     finally:
         reading.close()
     indexing = _Bar("建立索引")
+    store = open_store(index_dir=target)
     try:
-        report = update_index(
+        report = ingest_documents(  # through the document store (issue 13)
+            store,
             target,
             result.documents,
             prune=prune,
@@ -121,6 +124,7 @@ def ingest(
         )
     finally:
         indexing.close()
+        store.close()
     c = report.counts()
     formats = "，".join(f"{k} {v}" for k, v in sorted(result.per_format.items()))
     click.echo(

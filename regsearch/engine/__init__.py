@@ -176,6 +176,9 @@ class Engine(Protocol):
         """The current generation (IndexMissing if there is none, IndexDamaged if it
         cannot be read)."""
 
+    def current_meta(self) -> Mapping[str, Any] | None:
+        """The serving generation's metadata without opening it (None: no index yet)."""
+
     def writer(self, rebuild: bool = False) -> Writer:
         """The writer (IndexBusy if another holds it; IndexDamaged, naming `--rebuild`,
         if the current generation cannot be read and `rebuild` is False)."""

@@ -118,9 +118,13 @@ def update_index(
                     report.relinked.append(i)
                     to_write[i] = union[i]
 
-        if writer.base is not None and not to_write and not report.removed:
+        extra = dict(meta or {})
+        same_meta = all(writer.base_meta.get(k) == v for k, v in extra.items())
+        if writer.base is not None and not to_write and not report.removed and same_meta:
             report.generation = writer.base
             return report
         changes = ChangeSet(upserts=list(to_write.values()), deletes=report.removed)
-        report.generation = writer.apply(changes, dict(meta or {}), progress)
+        # (with no change but new metadata, e.g. the store sequence it reflects, the new
+        # generation is hard links to the old one's files and a new meta.json)
+        report.generation = writer.apply(changes, extra, progress)
     return report

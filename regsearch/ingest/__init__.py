@@ -113,8 +113,13 @@ def ingest_paths(
     paths: Iterable[str | Path],
     collection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    link: bool = True,
 ) -> IngestResult:
-    """Read every file under `paths`; one bad file never stops the rest."""
+    """Read every file under `paths`; one bad file never stops the rest.
+
+    `link=False` returns the documents as their files state them (the document store
+    keeps them so; linking is derived when the index is built).
+    """
     result = IngestResult()
     per_format: Counter[str] = Counter()
     jobs: list[tuple[Path, Path, str, list[Path], list[Path]]] = []
@@ -199,7 +204,8 @@ def ingest_paths(
         result.skipped_files += len(skipped - produced - metadata)
 
     result.per_format = dict(per_format)
-    link_documents(result.documents)
+    if link:
+        link_documents(result.documents)
     return result
 
 

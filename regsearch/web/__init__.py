@@ -57,4 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    from regsearch.web import writeside  # accounts, editing, review, updates (issue 13)
+
+    writeside.init_app(app)
     return app

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from regsearch.engine import default_location
 from regsearch.engine.cache import BoundedCache
@@ -57,6 +58,10 @@ class WhooshEngine:
         if gen is not None:
             gen.retire()
         return new
+
+    def current_meta(self) -> dict[str, Any] | None:
+        gen = store.current_generation(self.index_dir)
+        return None if gen is None else store.read_meta(gen)
 
     def writer(self, rebuild: bool = False) -> WhooshWriter:
         return WhooshWriter(self.index_dir, rebuild=rebuild)

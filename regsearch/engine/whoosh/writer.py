@@ -302,6 +302,7 @@ class WhooshWriter:
                 n_docs = len(list(s.docs_for_query(Term("kind", "doc"))))
                 n_all = s.doc_count()
             full = {
+                **(self.base_meta if base is not None else {}),  # e.g. the store sequence
                 **meta,
                 "schema_version": SCHEMA_VERSION,
                 "built_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
