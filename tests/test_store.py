@@ -304,3 +304,20 @@ def test_meta_keeps_the_schema_fields(store, tmp_path: Path) -> None:  # type: i
         sorted(p.name for p in index.parent.iterdir() if "sqlite3" in p.name)[0]
         == "index.store.sqlite3"
     )
+
+
+def test_a_pruned_document_leaves_the_index_and_nothing_else_is_rewritten(
+    store, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    index = tmp_path / "index"
+    docs = [doc(f"d{i}", f"第{i}号办法", DEPT_A) for i in range(1, 5)]
+    ingest_documents(store, index, docs, actor=ADMIN)
+    report = ingest_documents(
+        store, index, docs[1:], prune=True, collections=[docs[0].collection], actor=ADMIN
+    )
+    assert report.put.removed == ["d1"]
+    assert report.sync.counts is not None
+    assert report.sync.counts["removed"] == 1 and report.sync.counts["updated"] == 0
+    assert report.sync.documents == 0  # only the removal went to the writer
+    assert set(index_titles(index)) == {"d2", "d3", "d4"}
+    assert len(store.revisions("d1")) == 2  # the store keeps its history

@@ -66,12 +66,14 @@ def update_index(
     keep_sources: Iterable[str] = (),
     allow_empty: bool = False,
     meta: Mapping[str, Any] | None = None,
+    deletes: Iterable[str] = (),
 ) -> UpdateReport:
     """Add new, replace changed and (with `prune`) remove vanished documents, atomically.
 
     `prune` removes stored documents of `collections` (and of the collections present
     in `documents`) that this run did not produce, except those from `keep_sources`
-    (files that exist but failed to read this time). An index that would end up empty
+    (files that exist but failed to read this time); `deletes` removes documents by id.
+    An index that would end up empty
     is refused (EmptySource) unless `allow_empty`. Raises IndexBusy if another writer
     holds the lock, IndexDamaged (naming --rebuild) if the index cannot be read.
     """
@@ -101,6 +103,8 @@ def update_index(
                 for i, d in stored.items()
                 if d.collection in scope and i not in incoming and d.source not in keep
             ]
+        gone = set(report.removed)
+        report.removed += [i for i in dict.fromkeys(deletes) if i in stored and i not in gone]
         remaining = len(stored) - len(report.removed) + len(report.added)
         if remaining == 0 and not allow_empty and (rebuild or writer.base is None or stored):
             raise EmptySource(

@@ -92,6 +92,7 @@ def _write_index(
     prune: bool,
     rebuild: bool,
     collections: Iterable[str],
+    deletes: Iterable[str],
     progress: Progress | None,
     busy_timeout: float,
     meta: dict[str, Any],
@@ -112,6 +113,7 @@ def _write_index(
                 rebuild=rebuild,
                 progress=progress,
                 collections=list(collections),
+                deletes=list(deletes),
                 meta=meta,
                 allow_empty=allow_empty,
             )
@@ -148,6 +150,7 @@ def sync_index(
             return SyncReport(since=since, seq=since)
         prune = False
         collections: set[str] = set()
+        removed: set[str] = set()
         if since == 0:  # everything (first build, rebuild, an index of unknown origin)
             docs = derive_documents(store)
             link_documents(docs)
@@ -157,18 +160,15 @@ def sync_index(
             changes = store.changes(after=since)
             ids = {c.doc_id for c in changes} | {c.target_id for c in changes if c.target_id}
             state = store.status_of(ids)
-            if any(removed for _, removed in state.values()):
-                # The writer removes by collection: hand it each touched collection whole.
-                collections = {collection for collection, _ in state.values()}
-                ids = {s.doc_id for s in store.documents(collections=collections)}
-                prune = True
-            docs = derive_documents(store, ids)
+            removed = {i for i, (_collection, gone) in state.items() if gone}
+            docs = derive_documents(store, ids - removed)
         report = _write_index(
             index_dir,
             docs,
             prune=prune,
             rebuild=rebuild,
             collections=collections,
+            deletes=removed,
             progress=progress,
             busy_timeout=busy_timeout,
             meta={SEQ_KEY: target, STORE_KEY: store.meta("store_id")},
