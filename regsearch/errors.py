@@ -30,3 +30,16 @@ class IndexBusy(RegsearchError):
 
 class DocumentNotFound(RegsearchError):
     """No document with that id or 发文字号."""
+
+
+class IndexDamaged(RegsearchError):
+    """The index exists but cannot be read (damaged files, an unreadable meta.json, another
+    schema version); the message says how to rebuild it."""
+
+
+class EmptySource(RegsearchError):
+    """A rebuild would produce an empty index and was not asked to (`--allow-empty`)."""
+
+
+class QueryTooComplex(BadQuery):
+    """A query nested too deeply or with too many terms."""

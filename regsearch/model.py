@@ -224,6 +224,17 @@ class Skip:
 
 
 @dataclass
+class QueryNode:
+    """A parsed query: `word` / `phrase` leaves (optionally in one field: title, number,
+    authority, body) under `and` / `or` / `not` nodes. Engines translate it."""
+
+    op: str  # word | phrase | and | or | not
+    text: str = ""
+    field: str | None = None
+    children: list[QueryNode] = dataclasses.field(default_factory=list)
+
+
+@dataclass
 class SearchQuery:
     """What a user asked for: the query string plus filters, sort and page."""
 
@@ -285,3 +296,4 @@ class SearchPage:
     per_page: int
     results: list[SearchHit]
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    generation: str = ""  # the index generation that answered (one snapshot per search)

@@ -58,7 +58,7 @@ def main() -> int:
     if args.no_index:
         return 0
 
-    from regsearch.index.writer import update_index
+    from regsearch.index.update import update_index
     from regsearch.search.service import SearchService
 
     def cleanup_report(index_dir: Path, query: CleanupQuery) -> CleanupReport:

@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from regsearch.engine.whoosh.store import current_generation, index_bytes  # noqa: E402
 from regsearch.index.analyzer import query_terms  # noqa: E402
-from regsearch.index.store import current_generation, index_bytes  # noqa: E402
-from regsearch.index.writer import update_index  # noqa: E402
+from regsearch.index.update import update_index  # noqa: E402
 from regsearch.ingest import ingest_paths  # noqa: E402
 from regsearch.model import SearchQuery  # noqa: E402
 from regsearch.search.service import SearchService  # noqa: E402

@@ -36,13 +36,20 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
+from regsearch.engine import Snapshot  # noqa: E402
 from regsearch.index.analyzer import query_terms  # noqa: E402
-from regsearch.index.schema import SCHEMA_VERSION  # noqa: E402
+from regsearch.index.layout import SCHEMA_VERSION  # noqa: E402
 from regsearch.model import SearchQuery  # noqa: E402
-from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery  # noqa: E402
-from regsearch.search.question_model import LawModel, train_model, use_model  # noqa: E402
-from regsearch.search.question_rank import question_rewriter  # noqa: E402
-from regsearch.search.question_score import FusedQuery, ScoredTerm  # noqa: E402
+from regsearch.search.query import Node, ParsedQuery  # noqa: E402
+from regsearch.search.question_model import LawModel, train_model  # noqa: E402
+from regsearch.search.question_rank import QuestionRewriter, question_rewriter  # noqa: E402
+from regsearch.search.question_score import (  # noqa: E402
+    PLAIN_BM25,
+    Question,
+    QuestionScores,
+    ScoredTerm,
+    score_question,
+)
 from regsearch.search.service import SearchService  # noqa: E402
 
 KS = (1, 5, 10, 20)
@@ -67,8 +74,8 @@ def source_hash(folder: Path) -> str:
 
 def ensure_index(src: Path, index_dir: Path, rebuild: bool = False) -> None:
     """Build the index of `src` unless one built from the same files is there."""
-    from regsearch.index import store
-    from regsearch.index.writer import update_index
+    from regsearch.engine.whoosh import store
+    from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
 
     digest = source_hash(src)
@@ -95,11 +102,10 @@ class PlainParsed(ParsedQuery):
     """The baseline: the question's tokens OR-ed over the text, plain BM25 per record kind
     (the same scorer as question mode, without question processing, priors or fusion)."""
 
-    def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
+    def score(self, snap: Snapshot) -> QuestionScores:
         terms = list(dict.fromkeys(query_terms(self.text)))
-        if not terms:
-            return None
-        return FusedQuery([ScoredTerm("body", t, 1.0) for t in terms], fused=False)
+        question = Question(tuple(ScoredTerm("body", t, 1.0) for t in terms))
+        return score_question(snap, question, PLAIN_BM25)
 
 
 def plain_rewriter(text: str) -> PlainParsed:
@@ -195,17 +201,18 @@ def run_cv(svc: SearchService, questions: list[dict[str, Any]], folds: int, corp
     arts: list[Any] = [None] * len(questions)
     docs: list[Any] = [None] * len(questions)
     lat: list[float] = []
+    default = svc.rewrite
     try:
         for fold in range(folds):
             train = [q for q in every if q["query_id"] % folds != fold]
-            use_model(train_model(tq.examples(train, laws)))
+            svc.rewrite = QuestionRewriter(model=train_model(tq.examples(train, laws)))
             held = [i for i, q in enumerate(questions) if q["query_id"] % folds == fold]
             run = run_system(svc, [questions[i] for i in held])
             for j, i in enumerate(held):
                 arts[i], docs[i] = run.articles[j], run.documents[j]
             lat.extend(run.latencies)
     finally:
-        use_model(None)
+        svc.rewrite = default
     return Run(arts, docs, lat)
 
 
@@ -223,7 +230,7 @@ def evaluate(
     the learned law model."""
     systems: dict[str, Callable[[str], Any]] = {"question": question_rewriter}
     if no_model:
-        systems["no law model"] = question_rewriter
+        systems["no law model"] = QuestionRewriter(model=LawModel())
     if baseline:
         systems["plain BM25"] = plain_rewriter
     out: dict[str, Any] = {"questions": len(questions), "cv": cv, "systems": {}}
@@ -234,12 +241,6 @@ def evaluate(
             svc.search(SearchQuery(q=questions[0]["query"]))  # warm up (jieba, columns)
             if name == "question" and cv > 1:
                 run = run_cv(svc, questions, cv, corpora or corpora_dir())
-            elif name == "no law model":
-                use_model(LawModel())
-                try:
-                    run = run_system(svc, questions)
-                finally:
-                    use_model(None)
             else:
                 run = run_system(svc, questions)
         finally:

@@ -47,7 +47,7 @@ def fixture_docs():
 
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory, fixture_docs) -> Path:
-    from regsearch.index.writer import update_index
+    from regsearch.index.update import update_index
 
     path = tmp_path_factory.mktemp("search-index")
     update_index(path, fixture_docs)

@@ -8,9 +8,10 @@ from whoosh import query as Q
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from regsearch.index.analyzer import han_chars, normalize, query_terms, tokenize
-from regsearch.index.schema import make_schema
+from regsearch.engine.whoosh.schema import make_schema
+from regsearch.index.analyzer import han_chars, query_terms, tokenize
 from regsearch.index.segment import DICT_PATH, load_segmenter, user_words
+from regsearch.text.clean import normalize
 
 
 def test_digits_and_full_width_are_kept_whole():
@@ -148,7 +149,7 @@ def test_whoosh_term_range_on_date_strings():
 
 
 def test_whoosh_keeps_character_offsets_for_snippets():
-    from regsearch.index.records import _pre
+    from regsearch.engine.whoosh.records import _pre
 
     schema = make_schema()
     ix = RamStorage().create_index(schema)

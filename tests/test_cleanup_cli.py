@@ -27,7 +27,7 @@ CSV_HEADER = (
 
 @pytest.fixture(scope="module")
 def cleanup_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from regsearch.index.writer import update_index
+    from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
 
     result = ingest_paths([INDEX_SRC])
@@ -329,7 +329,7 @@ def test_a_report_with_a_conclusion_column_is_a_worklist(run, tmp_path: Path) ->
 def test_ingesting_a_worklist_into_an_existing_index(runner, tmp_path: Path) -> None:
     """Ingesting 清理结果.csv later on (what `regsearch ingest` does): the stored targets are
     re-linked and rewritten, so the report over the index shows the decision."""
-    from regsearch.index.writer import update_index
+    from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
 
     index = tmp_path / "index"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from regsearch.ingest.docnum import find_doc_numbers, normalize_doc_number
+from regsearch.text.docnum import find_doc_numbers, normalize_doc_number
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from regsearch.index.columns import ColumnCache
-from regsearch.index.records import stored_dates
-from regsearch.index.statusq import status_query
-from regsearch.index.writer import update_index
+from regsearch.index.layout import stored_dates
+from regsearch.index.update import update_index
 from regsearch.ingest import ingest_paths
 from regsearch.model import Document, SearchQuery
 from regsearch.search.cleanup import CleanupQuery
@@ -150,18 +148,20 @@ def test_before_it_was_issued_a_document_is_not_yet_issued(case_index: Path) -> 
 
 
 @pytest.mark.parametrize("day", ["2018-11-05", "2018-11-06", "2019-03-01"])
-def test_index_queries_agree_with_status_at_for_cases_and_unissued_documents(
+def test_filters_agree_with_status_at_for_cases_and_unissued_documents(
     case_index: Path, day: str
 ) -> None:
-    with SearchService(case_index) as svc:
-        searcher = svc.searcher
-        cache = ColumnCache(searcher)
-        for docnum in searcher.docs_for_query(status_query("不适用", day)):
-            assert searcher.stored_fields(docnum)["title_s"].startswith("劳动者")
-        docs = [
-            n for n in range(searcher.doc_count_all()) if searcher.stored_fields(n)["kind"] == "doc"
-        ]
-        for docnum in docs:
-            expected = status_at(stored_dates(searcher.stored_fields(docnum)), day)[0].value
-            assert cache.status(docnum, day) == expected
-            assert docnum in set(searcher.docs_for_query(status_query(expected, day)))
+    with SearchService(case_index) as svc, svc.read() as reader:
+        snap = reader.snap
+        for record in snap.records("doc"):
+            expected = status_at(stored_dates(snap.stored(record)), day)[0].value
+            assert reader.filters.status(snap, record, day) == expected
+        for status in ("不适用", "尚未发布", "尚未施行", "现行有效"):
+            found = svc.search(SearchQuery(q="", status=[status], as_of=day)).results
+            want = {
+                "不适用": ["劳动者拒绝违法超时加班安排，用人单位能否解除劳动合同"],
+                "尚未发布": ["示例专利代理条例"] if day < "2018-11-06" else [],
+                "尚未施行": ["示例专利代理条例"] if "2018-11-06" <= day < "2019-03-01" else [],
+                "现行有效": ["示例专利代理条例"] if day >= "2019-03-01" else [],
+            }[status]
+            assert [h.title for h in found] == want, (status, day)

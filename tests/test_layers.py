@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "regsearch"
 ENGINE = {"whoosh", "jieba", "rjieba", "lxml"}
-SHELL = {"click", "flask", "werkzeug", "waitress", "jinja2", "markupsafe"}
+SHELL = {"click", "flask", "werkzeug", "gunicorn", "jinja2", "markupsafe"}
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -49,3 +49,40 @@ def test_the_checker_sees_function_level_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    import whoosh.query\n    from lxml import html\n")
     assert imported_roots(sample) == {"whoosh", "lxml"}
+
+
+def test_whoosh_lives_in_one_package() -> None:
+    """The service, the query parser, the question scorer and everything else talk to the
+    engine seam; only regsearch/engine/whoosh/ imports whoosh."""
+    engine = PACKAGE / "engine" / "whoosh"
+    inside = modules("engine", "whoosh")
+    assert sum("whoosh" in imported_roots(p) for p in inside) >= 6
+    outside = [p for p in modules() if engine not in p.parents]
+    offenders = [str(p.relative_to(PACKAGE)) for p in outside if "whoosh" in imported_roots(p)]
+    assert offenders == []
+    for name in ("search/service.py", "search/query.py", "search/question_score.py"):
+        assert PACKAGE / name in outside
+
+
+def test_the_core_reaches_the_engine_only_through_its_seam() -> None:
+    """Nothing above the engine imports an engine's own package (`open_engine` opens
+    it); the CLI and web reach the index only through the service."""
+    engines = {p.name for p in (PACKAGE / "engine").iterdir() if (p / "__init__.py").is_file()}
+    assert "whoosh" in engines
+    above = [
+        p
+        for p in modules()
+        if p.relative_to(PACKAGE).parts[0] in {"search", "cli", "web", "ingest", "index"}
+    ]
+    offenders = {}
+    for path in above:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [
+            n.module
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module and n.level == 0
+        ]
+        bad = [m for m in names if m.split(".")[:3][-1] in engines and m.count(".") >= 2]
+        if bad:
+            offenders[str(path.relative_to(PACKAGE))] = bad
+    assert offenders == {}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from regsearch.ingest.numerals import (
+from regsearch.text.numerals import (
     article_ordinal,
     cn_to_int,
     int_to_cn,

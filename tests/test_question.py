@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from regsearch.index.analyzer import query_terms
-from regsearch.index.writer import update_index
+from regsearch.index.update import update_index
 from regsearch.model import Document, SearchQuery
 from regsearch.search.query import ParsedQuery
 from regsearch.search.question import (
@@ -25,9 +25,8 @@ from regsearch.search.question_model import (
     LawModel,
     load_model,
     train_model,
-    use_model,
 )
-from regsearch.search.question_rank import QuestionParsed, question_rewriter
+from regsearch.search.question_rank import QuestionParsed, QuestionRewriter, question_rewriter
 from regsearch.search.service import SearchService
 
 DATA = Path(__file__).resolve().parent / "data" / "question"
@@ -178,17 +177,13 @@ def question_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return index_dir
 
 
-@pytest.fixture(autouse=True)
-def no_law_model():
-    """Ranking tests on the tiny index do not depend on the shipped (retrainable) model."""
-    use_model(LawModel())
-    yield
-    use_model(None)
+# Ranking tests on the tiny index do not depend on the shipped (retrainable) model.
+NO_MODEL = QuestionRewriter(model=LawModel())
 
 
 @pytest.fixture()
 def service(question_index: Path):
-    svc = SearchService(question_index, rewrite=question_rewriter)
+    svc = SearchService(question_index, rewrite=NO_MODEL)
     yield svc
     svc.close()
 
@@ -212,7 +207,7 @@ def test_demotion_of_old_versions_depends_on_the_day(question_index: Path) -> No
     # of their scores (not in record order, which the index layout does not promise).
     def scores(day: str) -> dict[str, float]:
         def rewriter(text: str) -> QuestionParsed | None:
-            parsed = question_rewriter(text)
+            parsed = NO_MODEL(text)
             return dataclasses.replace(parsed, day=day) if parsed else None
 
         svc = SearchService(question_index, rewrite=rewriter)
@@ -339,11 +334,11 @@ def test_article_boost_reorders_articles_inside_a_law(question_index: Path) -> N
     target = ("labor-2012", "第一条")
 
     def rewriter(text: str) -> QuestionParsed | None:
-        parsed = question_rewriter(text)
+        parsed = NO_MODEL(text)
         boost = {("中华人民共和国劳动合同法", "第一条"): 50.0}
         return dataclasses.replace(parsed, article_boost=boost) if parsed else None
 
-    plain = SearchService(question_index, rewrite=question_rewriter)
+    plain = SearchService(question_index, rewrite=NO_MODEL)
     boosted = SearchService(question_index, rewrite=rewriter)
     try:
         before, after = _articles(plain, question), _articles(boosted, question)
@@ -368,7 +363,6 @@ def test_law_model_round_trips_and_survives_bad_files(tmp_path: Path) -> None:
 
 
 def test_shipped_law_model_is_small_and_general() -> None:
-    use_model(None)
     model = load_model()
     assert MODEL_PATH.stat().st_size < 1_000_000
     assert len(model.prior) >= 50 and "中华人民共和国劳动合同法" in model.prior
@@ -382,7 +376,7 @@ def test_shipped_law_model_is_small_and_general() -> None:
 
 def test_law_boost_reorders_articles_by_their_document(question_index: Path) -> None:
     def rewriter(text: str) -> QuestionParsed | None:
-        parsed = question_rewriter(text)
+        parsed = NO_MODEL(text)
         return (
             dataclasses.replace(parsed, law_boost={"某某省劳动合同条例": 10.0}) if parsed else None
         )
@@ -395,9 +389,9 @@ def test_law_boost_reorders_articles_by_their_document(question_index: Path) -> 
     assert hits[0] == ("local-labor", "第二十条")
 
 
-def test_question_rewriter_applies_the_loaded_model() -> None:
-    use_model(
-        LawModel(
+def test_question_rewriter_applies_its_model() -> None:
+    rewriter = QuestionRewriter(
+        model=LawModel(
             prior={"中华人民共和国劳动合同法": 0.5},
             assoc={"工资": {"某法": 0.4}},
             expand={"拖欠": {"支付令": 2.0}},
@@ -405,7 +399,7 @@ def test_question_rewriter_applies_the_loaded_model() -> None:
             article_weight=2.0,
         )
     )
-    parsed = question_rewriter("工资被拖欠了怎么办")
+    parsed = rewriter("工资被拖欠了怎么办")
     assert parsed is not None
     expansions = [(t.text, t.weight) for t in parsed.question.terms if t.text == "支付令"]
     assert expansions == [("支付令", pytest.approx(0.3))]

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
-from whoosh import query as Q
 
-import regsearch.search.question_score as qs
-from regsearch.index.analyzer import normalize
-from regsearch.index.writer import update_index
+import regsearch.engine.whoosh.postings as P
+from regsearch.engine.whoosh import POSTINGS
+from regsearch.index.analyzer import tokenize
+from regsearch.index.update import update_index
 from regsearch.model import Article, Document, SearchQuery
 from regsearch.search import highlight
-from regsearch.search.question_model import LawModel, use_model
-from regsearch.search.question_rank import question_rewriter
-from regsearch.search.question_score import FusedQuery, ScoredTerm, index_for
+from regsearch.search.question_model import LawModel
+from regsearch.search.question_rank import QuestionRewriter
+from regsearch.search.question_score import (
+    PLAIN_BM25,
+    Question,
+    QuestionWeights,
+    ScoredTerm,
+    score_question,
+)
 from regsearch.search.service import SearchService
+from regsearch.text.clean import normalize
+
+# Question mode without the shipped law model: the fixtures test the scorer, not the model.
+NO_MODEL = QuestionRewriter(model=LawModel())
 
 
 def _doc(doc_id: str, title: str, articles: list[str], level: str = "法律") -> Document:
@@ -71,13 +81,6 @@ DOCS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_law_model():
-    use_model(LawModel())
-    yield
-    use_model(None)
-
-
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("qscore")
@@ -88,108 +91,112 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def service(index_dir: Path):
-    svc = SearchService(index_dir, rewrite=question_rewriter)
+    svc = SearchService(index_dir, rewrite=NO_MODEL)
     yield svc
     svc.close()
 
 
-def _scores(searcher: Any, query: Any) -> dict[str, float]:
-    return {hit["id"]: hit.score for hit in searcher.search(query, limit=None)}
+def _scores(
+    service: SearchService, q: Question, weights: QuestionWeights = PLAIN_BM25
+) -> dict[str, float]:
+    """Record id -> score of every record the scorer returns (both kinds)."""
+    with service.read() as r:
+        result = score_question(r.snap, q, weights)
+        return {
+            r.snap.stored(int(i))["id"]: float(s)
+            for ids, scores in (result.docs, result.articles)
+            for i, s in zip(ids, scores, strict=True)
+        }
 
 
-def _reference_bm25(searcher: Any, terms: list[str]) -> dict[str, float]:
-    """Textbook BM25 per record kind, straight from whoosh's reader (no arrays, no cache)."""
-    records = []
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        for i in range(reader.doc_count_all()):
-            if reader.is_deleted(i):
-                continue
-            f = reader.stored_fields(i)
-            records.append((offset + i, f["id"], f["kind"], reader.doc_field_length(i, "body", 0)))
-    kinds = {k: [r for r in records if r[2] == k] for k in ("doc", "article")}
-    avg = {k: sum(r[3] for r in rs) / len(rs) for k, rs in kinds.items()}
+def _terms(*words: str, boost: float = 1.0) -> tuple[ScoredTerm, ...]:
+    return tuple(ScoredTerm("body", w, boost) for w in words)
+
+
+def _reference_bm25(service: SearchService, terms: list[str]) -> dict[str, float]:
+    """Textbook BM25 per record kind, with term frequencies counted in the records' own
+    text by the analyzer (not read from the index) and the index's field lengths."""
+    k1, b = PLAIN_BM25.k1, PLAIN_BM25.b
+    with service.read() as r:
+        lengths = r.snap.lengths("body")
+        records = {
+            kind: [
+                (
+                    rec,
+                    r.snap.stored(rec)["id"],
+                    Counter(t for t, *_ in tokenize(r.snap.text(rec), "body")),
+                )
+                for rec in sorted(r.snap.records(kind))
+            ]
+            for kind in ("doc", "article")
+        }
     out: dict[str, float] = {}
-    for term in terms:
-        tf = {}
-        for leaf, offset in searcher.leaf_searchers():
-            reader = leaf.reader()
-            if ("body", term) not in reader:
-                continue
-            m = reader.postings("body", term)
-            while m.is_active():
-                tf[offset + m.id()] = m.weight()
-                m.next()
-        for kind, rs in kinds.items():
-            df = sum(1 for r in rs if r[0] in tf)  # every fixture record is live
+    for rs in records.values():
+        avg = sum(lengths[rec] for rec, _i, _c in rs) / len(rs)
+        for term in terms:
+            df = sum(1 for _r, _i, counts in rs if counts[term])
             if not df:
                 continue
             idf = math.log(1 + (len(rs) - df + 0.5) / (df + 0.5))
-            for num, rid, _k, length in rs:
-                w = tf.get(num)
-                if w:
-                    norm = w + qs.K1 * (1 - qs.B + qs.B * length / avg[kind])
-                    out[rid] = out.get(rid, 0.0) + idf * w * (qs.K1 + 1) / norm
+            for rec, rid, counts in rs:
+                tf = counts[term]
+                if tf:
+                    norm = tf + k1 * (1 - b + b * lengths[rec] / avg)
+                    out[rid] = out.get(rid, 0.0) + idf * tf * (k1 + 1) / norm
     return out
 
 
 def test_array_bm25_matches_a_textbook_computation(service) -> None:
     terms = ["工资", "支付", "约定", "拖欠"]
-    query = FusedQuery([ScoredTerm("body", t, 1.0) for t in terms], fused=False)
-    got = _scores(service.searcher, query)
-    want = _reference_bm25(service.searcher, terms)
+    got = _scores(service, Question(_terms(*terms)))
+    want = _reference_bm25(service, terms)
     assert set(got) == set(want) and len(got) > 5
     for rid, score in want.items():
         assert got[rid] == pytest.approx(score, rel=1e-6), rid
 
 
 def test_term_boost_scales_its_contribution(service) -> None:
-    one = _scores(service.searcher, FusedQuery([ScoredTerm("body", "租金", 1.0)], fused=False))
-    two = _scores(service.searcher, FusedQuery([ScoredTerm("body", "租金", 2.0)], fused=False))
+    one = _scores(service, Question(_terms("租金")))
+    two = _scores(service, Question(_terms("租金", boost=2.0)))
     assert one and {k: 2 * v for k, v in one.items()} == pytest.approx(two)
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """The (field, term) of every postings list read from the index from now on."""
     reads: list[tuple[str, str]] = []
-    real = qs._postings
+    real = P.segment_postings
 
-    def counting(reader: Any, field: str, text: str):
+    def counting(reader, field, text, offset, live):  # type: ignore[no-untyped-def]
         reads.append((field, text))
-        return real(reader, field, text)
+        return real(reader, field, text, offset, live)
 
-    monkeypatch.setattr(qs, "_postings", counting)
+    monkeypatch.setattr(P, "segment_postings", counting)
     return reads
 
 
 def test_postings_are_read_once_and_the_cache_is_bounded(service, monkeypatch) -> None:
-    service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
-    qi = index_for(service.searcher)
+    q = SearchQuery(q="用人单位拖欠工资怎么办", articles=True)
+    service.search(q)
     reads = _count_reads(monkeypatch)
-    first = service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
+    first = service.search(q)
     assert reads == []  # every term came from the cache
     assert first.total > 0
 
-    monkeypatch.setattr(qs, "POSTINGS_CACHE_MB", 8 * 3 / (1024 * 1024))  # three postings
-    qi._cache.clear()
-    qi._cached = 0
-    again = service.search(SearchQuery(q="用人单位拖欠工资怎么办", articles=True))
+    monkeypatch.setattr(POSTINGS, "budget", 8 * 3)  # three postings (int32 + float32 each)
+    POSTINGS.drop(first.generation)
+    again = service.search(q)
     assert reads  # read again after the cache was emptied
-    assert qi._cached <= 3 and qi._cached == sum(len(ids) for ids, _w in qi._cache.values())
+    assert POSTINGS.used <= 8 * 3
     assert [(h.id, round(h.score, 9)) for h in again.results] == [
         (h.id, round(h.score, 9)) for h in first.results
     ]
 
 
-def test_adjacent_words_earn_the_phrase_bonus(service, monkeypatch) -> None:
+def test_adjacent_words_earn_the_phrase_bonus(service) -> None:
     def phrases_article_scores(weight: float) -> dict[str, float]:
-        monkeypatch.setattr(qs, "PHRASE_WEIGHT", weight)
-        q = FusedQuery(
-            [ScoredTerm("body", t, 1.0) for t in ("足额", "支付")],
-            phrases=[("足额", "支付")],
-            day="2024-01-01",
-        )
-        return {k: v for k, v in _scores(service.searcher, q).items() if k.startswith("phrases#")}
+        q = Question(_terms("足额", "支付"), phrases=(("足额", "支付"),), day="2024-01-01")
+        scores = _scores(service, q, QuestionWeights(phrase_weight=weight))
+        return {k: v for k, v in scores.items() if k.startswith("phrases#")}
 
     without, with_ = phrases_article_scores(0.0), phrases_article_scores(0.5)
     adjacent, apart = "phrases#0", "phrases#1"
@@ -210,25 +217,24 @@ def test_document_hits_list_the_articles_that_ranked_them(service) -> None:
 
 def test_a_rebuilt_index_gets_fresh_arrays(tmp_path: Path) -> None:
     update_index(tmp_path, DOCS[:2], rebuild=True)
-    svc = SearchService(tmp_path, rewrite=question_rewriter)
+    svc = SearchService(tmp_path, rewrite=NO_MODEL)
     try:
         q = SearchQuery(q="报酬不能足额支付怎么办", articles=True, as_of="2024-01-01")
         before = {h.doc_id for h in svc.search(q).results}
         update_index(tmp_path, DOCS)
-        svc.refresh()
-        after = {h.doc_id for h in svc.search(q).results}
+        after = {h.doc_id for h in svc.search(q).results}  # the next search sees it
     finally:
         svc.close()
     assert "phrases" not in before and "phrases" in after
 
 
-def test_fused_query_is_whoosh_compatible(service) -> None:
-    q = FusedQuery([ScoredTerm("body", "租金", 1.0)], day="2024-01-01")
-    assert q == FusedQuery([ScoredTerm("body", "租金", 1.0)], day="2024-01-01")
-    assert q != FusedQuery([ScoredTerm("body", "工资", 1.0)], day="2024-01-01")
-    both = Q.And([q, Q.Term("kind", "article")])
-    ids = {h["id"] for h in service.searcher.search(both, limit=None)}
-    assert ids and all("#" in i for i in ids)
+def test_question_filters_apply_to_the_scored_records(service) -> None:
+    q = "公司拖欠工资怎么办"
+    every = service.search(SearchQuery(q=q, as_of="2024-01-01"))
+    rules = service.search(SearchQuery(q=q, as_of="2024-01-01", level=["部门规章"]))
+    assert {h.level for h in every.results} > {"部门规章"}
+    assert rules.total and {h.level for h in rules.results} == {"部门规章"}
+    assert [h.id for h in rules.results] == [h.id for h in every.results if h.level == "部门规章"]
 
 
 # -- snippets by substring search ------------------------------------------------------
@@ -255,12 +261,13 @@ def test_question_snippets_mark_the_question_words(service) -> None:
 
 
 def test_warm_up_reads_the_model_words_ahead_of_questions(index_dir: Path, monkeypatch) -> None:
-    use_model(LawModel(assoc={"工资": {"工资支付条例": 0.5}}, expand={"拖欠": {"支付令": 0.4}}))
-    svc = SearchService(index_dir, rewrite=question_rewriter)
+    model = LawModel(assoc={"工资": {"工资支付条例": 0.5}}, expand={"拖欠": {"支付令": 0.4}})
+    svc = SearchService(index_dir, rewrite=QuestionRewriter(model=model))
     try:
         assert svc.warm_up() > 0
-        qi = index_for(svc.searcher)
-        assert {("body", "工资"), ("body", "拖欠"), ("body", "支付令")} <= set(qi._cache)
+        generation = svc.stats()["generation"]
+        cached = {(f, t) for g, f, t in POSTINGS.keys() if g == generation}
+        assert {("body", "工资"), ("body", "拖欠"), ("body", "支付令")} <= cached
         reads = _count_reads(monkeypatch)
         page = svc.search(SearchQuery(q="工资被拖欠了怎么办", articles=True))
         assert page.total > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from regsearch.errors import BadQuery, DocumentNotFound
-from regsearch.index.schema import SCHEMA_VERSION
+from regsearch.index.layout import SCHEMA_VERSION
 from regsearch.model import SearchQuery
 
 

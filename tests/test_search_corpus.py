@@ -12,7 +12,7 @@ pytestmark = pytest.mark.corpus
 
 @pytest.fixture(scope="module")
 def govcn(corpora_dir, tmp_path_factory):
-    from regsearch.index.writer import update_index
+    from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
     from regsearch.search.service import SearchService
 

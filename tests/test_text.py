@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from regsearch.ingest.text import clean_text, nfkc_brackets
+from regsearch.text.clean import clean_text, nfkc_brackets
 
 
 def test_clean_text_white_space():

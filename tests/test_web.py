@@ -296,7 +296,13 @@ def test_api_stats_and_healthz(client) -> None:  # type: ignore[no-untyped-def]
     stats = client.get("/api/stats").get_json()
     assert stats["documents"] == 12
     assert stats["statuses"]["已修改"] == 1
-    assert client.get("/healthz").get_json() == {"status": "ok", "documents": 12}
+    health = client.get("/healthz").get_json()
+    assert health == {
+        "status": "ok",
+        "documents": 12,
+        "generation": stats["generation"],
+        "built_at": stats["built_at"],
+    }
 
 
 def test_static_assets_are_served(client) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ def load_web_docs() -> list[Document]:
 
 def build_web_index(index_dir: Path) -> Path:
     """Index the fixture documents into `index_dir` with the project's writer."""
-    from regsearch.index.writer import update_index
+    from regsearch.index.update import update_index
 
     update_index(index_dir, load_web_docs(), rebuild=True)
     return index_dir

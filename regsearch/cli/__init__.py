@@ -48,7 +48,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 # Each command lives in its own module and registers itself on `main`.
-from regsearch.cli import cleanup, normalize, search, serve  # noqa: E402,F401
+from regsearch.cli import cleanup, normalize, search, serve, users  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -77,8 +77,16 @@ def _collection_of(path: str) -> str:
 @click.option("--collection", default=None, help="Collection name (default: from the folder).")
 @click.option("--prune", is_flag=True, help="Remove documents whose files vanished.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the index from scratch.")
+@click.option(
+    "--allow-empty", is_flag=True, help="Accept an index with no documents (refused otherwise)."
+)
 def ingest(
-    src: tuple[str, ...], index_dir: str | None, collection: str | None, prune: bool, rebuild: bool
+    src: tuple[str, ...],
+    index_dir: str | None,
+    collection: str | None,
+    prune: bool,
+    rebuild: bool,
+    allow_empty: bool,
 ) -> None:
     """Normalize SRC files or folders and index them (incremental and atomic).
 
@@ -89,29 +97,34 @@ def ingest(
     Example:
       regsearch ingest ../shared/corpora/govcn-html --index indexes/main
     """
-    from regsearch.index.store import default_index_dir
-    from regsearch.index.writer import update_index
+    from regsearch.engine import default_location
     from regsearch.ingest import ingest_paths
+    from regsearch.store import open_store
+    from regsearch.store.ingest import ingest_documents
 
-    target = index_dir or str(default_index_dir())
+    target = index_dir or str(default_location())
     reading = _Bar("读取文件")
     try:
-        result = ingest_paths(list(src), collection=collection, progress=reading)
+        result = ingest_paths(list(src), collection=collection, progress=reading, link=False)
     finally:
         reading.close()
     indexing = _Bar("建立索引")
+    store = open_store(index_dir=target)
     try:
-        report = update_index(
+        report = ingest_documents(  # through the document store (issue 13)
+            store,
             target,
             result.documents,
             prune=prune,
             rebuild=rebuild,
+            allow_empty=allow_empty,
             progress=indexing,
             collections=[collection] if collection else [_collection_of(p) for p in src],
             keep_sources=result.failed_files,  # exact paths: a file name may contain ':'
         )
     finally:
         indexing.close()
+        store.close()
     c = report.counts()
     formats = "，".join(f"{k} {v}" for k, v in sorted(result.per_format.items()))
     click.echo(

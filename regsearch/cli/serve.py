@@ -1,37 +1,149 @@
-"""`regsearch serve`: the web front end on waitress (the Flask dev server only with --debug)."""
+"""`regsearch serve`: the web front end in worker processes (gunicorn), the Flask dev
+server only with --debug.
+
+Search is CPU-bound Python: threads of one process share one core (the GIL), so the
+server runs one worker process per core, each with a few threads
+(`scripts/bench_http.py` measures both layouts; the README has the figures). Every
+worker opens the index itself after the fork and reads one snapshot per request, so
+no file handle is shared between processes or threads; each warms up question search
+in the background.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import threading
+from typing import Any
 
 import click
 
 from regsearch.cli import main
 from regsearch.cli.output import echo_err
-from regsearch.errors import IndexMissing
+from regsearch.errors import IndexMissing, RegsearchError
+
+# The security headers of the app's own pages, also on the server's own error pages
+# (a malformed request never reaches the app).
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
+)
+_MESSAGES = {
+    400: "请求有误",
+    403: "禁止访问",
+    431: "请求头过大",
+    500: "服务器内部错误",
+    501: "不支持的请求",
+}
 
 
-def _open_service(index: str | None):  # type: ignore[no-untyped-def]
-    """Open the index now, so a missing one is a clear message at start-up, not a 503 later."""
+def _check_index(index: str | None) -> int:
+    """Open and read the index now, so a missing or damaged one is a clear message at
+    start-up, not a 503 later; the number of documents. Closed again before the fork."""
     from regsearch.search.service import SearchService
 
     service = SearchService(index)
     try:
-        service.stats()  # opens the index now
+        return int(service.check()["documents"])
     except IndexMissing as exc:
         where = index or os.environ.get("REGSEARCH_INDEX") or "indexes/main"
         raise IndexMissing(
             f"{exc}；请先建立索引，例如：regsearch ingest --index {where} corpora/samples"
         ) from exc
-    return service
+    finally:
+        service.close()
 
 
-def _warm_up(service) -> None:  # type: ignore[no-untyped-def]
+def _check_port(host: str, port: int) -> None:
+    """A clear message when the address is taken, before anything says it started."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise RegsearchError(
+                    f"端口 {port} 已被占用：请用 --port 换一个端口，或先停止占用它的程序。"
+                ) from None
+            raise RegsearchError(
+                f"无法监听 {host}:{port}（{exc.strerror}）：请检查 --host。"
+            ) from None
+
+
+def _warm_up(service: Any) -> None:
     try:
         service.warm_up()
     except Exception as exc:  # noqa: BLE001 - an optimisation: report it, keep serving
         echo_err(f"预热失败（不影响检索）：{exc}")
+
+
+def write_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's error page for requests it cannot parse, in Chinese, with the app's
+    security headers (replaces `gunicorn.util.write_error` in the workers)."""
+    import html
+
+    from gunicorn import util
+
+    title = _MESSAGES.get(status_int, "请求有误")
+    body = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{status_int} {title}</title></head><body><main><h1>{title}</h1>"
+        f'<p>{html.escape(mesg or reason)}</p><p><a href="/">返回首页</a></p></main></body></html>'
+    ).encode()
+    head = [f"HTTP/1.1 {status_int} {reason}", "Connection: close"]
+    head += [f"{k}: {v}" for k, v in SECURITY_HEADERS]
+    head += ["Content-Type: text/html; charset=utf-8", f"Content-Length: {len(body)}"]
+    util.write_nonblock(sock, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+
+
+def _post_worker_init(worker: Any) -> None:
+    """In each worker, after the fork: the server's own error pages, the app's service,
+    and question search warmed up in the background."""
+    from gunicorn import util
+
+    util.write_error = write_error
+    from regsearch.web.state import EXTENSION
+
+    service = worker.wsgi.extensions.get(EXTENSION)
+    if service is not None:
+        threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
+
+
+def run_gunicorn(index: str | None, bind: str, workers: int, threads: int) -> None:
+    """Serve the app in `workers` processes of `threads` threads each (blocks)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            settings = {
+                "bind": bind,
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread" if threads > 1 else "sync",
+                "preload_app": False,  # every worker opens the index after the fork
+                "timeout": 120,
+                "graceful_timeout": 10,
+                "loglevel": "warning",
+                "errorlog": "-",
+                "accesslog": None,
+                "post_worker_init": _post_worker_init,
+                "proc_name": "regsearch",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from regsearch.search.service import SearchService
+            from regsearch.web import create_app
+
+            return create_app({"INDEX": index, "SERVICE": SearchService(index)})
+
+    Application().run()
 
 
 @main.command("serve")
@@ -44,26 +156,33 @@ def _warm_up(service) -> None:  # type: ignore[no-untyped-def]
     default=None,
     help="Index directory (default: env REGSEARCH_INDEX, else indexes/main).",
 )
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="Worker processes (default: one per CPU core).",
+)
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option("--debug", "debug", is_flag=True, help="Run Flask's development server instead.")
-def serve(host: str, port: int, index: str | None, threads: int, debug: bool) -> None:
+def serve(
+    host: str, port: int, index: str | None, workers: int | None, threads: int, debug: bool
+) -> None:
     """Serve the search pages and the JSON API over HTTP.
 
     \b
     Example:
       regsearch ingest corpora/samples && regsearch serve --port 8000
     """
-    from regsearch.web import create_app
-
-    service = _open_service(index)
-    # Question search keeps postings in memory; reading the common ones now, in the
-    # background, spares the first visitors' questions the disk reads.
-    threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
-    app = create_app({"INDEX": index, "SERVICE": service})
-    echo_err(f"法规检索已启动：http://{host}:{port}/ （Ctrl+C 停止）")
+    documents = _check_index(index)
+    _check_port(host, port)
+    workers = workers or os.cpu_count() or 1
+    echo_err(
+        f"法规检索已启动：http://{host}:{port}/ "
+        f"（{documents} 件文档，{workers} 个进程；Ctrl+C 停止）"
+    )
     if debug:
-        app.run(host=host, port=port, debug=True, use_reloader=False)
-        return
-    import waitress
+        from regsearch.web import create_app
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="regsearch")
+        create_app({"INDEX": index}).run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    run_gunicorn(index, f"[{host}]:{port}" if ":" in host else f"{host}:{port}", workers, threads)

@@ -18,16 +18,13 @@ positions, so phrase queries find nothing. Here:
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Token, Tokenizer
-
 from regsearch.index.segment import cache_dir, get_segmenter
-from regsearch.ingest.numerals import cn_to_int, int_to_cn
+from regsearch.text.clean import normalize
+from regsearch.text.numerals import ordinal_token
 
-__all__ = ["LegalAnalyzer", "cache_dir", "han_chars", "normalize", "query_terms", "tokenize"]
+__all__ = ["cache_dir", "han_chars", "normalize", "query_terms", "tokenize"]
 
 # 第3条 / 第三条 / 第十七条之一 / 第2章 ...: one token each, in canonical Chinese form.
 _NUM = r"[0-9]+|[零〇一二两三四五六七八九十百千]+"
@@ -35,60 +32,10 @@ _ORDINAL_RE = re.compile(rf"第\s?({_NUM})\s?([条章节编款项])(?:之({_NUM}
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _HAN_ONLY_RE = re.compile(r"^[\u3400-\u9fff]+$")
 
-# Brackets around the year of a 发文字号 (and parentheses) -> one form.
-_BRACKETS = str.maketrans(
-    {
-        "[": "〔",
-        "]": "〕",
-        "【": "〔",
-        "】": "〕",
-        "(": "〔",
-        ")": "〕",
-        "﹝": "〔",
-        "﹞": "〕",
-        "［": "〔",
-        "］": "〕",
-        "〖": "〔",
-        "〗": "〕",
-    }
-)
-
 # Modes: "query" precise words only; "index" adds dictionary sub-words and single
 # characters at the parent's position; "body" adds dictionary sub-words only (the
 # single characters of a body go to the position-less `chars` field, see han_chars).
 MODES = ("query", "index", "body")
-
-
-def normalize(text: str) -> str:
-    """NFKC + lower case + one bracket form, keeping the length (so offsets stay valid)."""
-    out = unicodedata.normalize("NFKC", text)
-    if len(out) != len(text):
-        # Some character expands (… -> ...): map character by character, each to its
-        # NFKC form only where that keeps one character (one table, applied in C).
-        out = text.translate({ord(ch): _char_nfkc(ch) for ch in set(text)})
-    low = out.lower()
-    if len(low) == len(out):
-        out = low
-    return out.translate(_BRACKETS)
-
-
-def _char_nfkc(ch: str) -> str:
-    n = unicodedata.normalize("NFKC", ch)
-    return n if len(n) == 1 else ch
-
-
-def ordinal_token(number: str, unit: str, sub: str | None = None) -> str | None:
-    """第3条 -> 第三条, 第十七条之1 -> 第十七条之一; None when the numeral is malformed."""
-    value = cn_to_int(number)
-    if not value:
-        return None
-    out = f"第{int_to_cn(value)}{unit}"
-    if sub:
-        sub_value = cn_to_int(sub)
-        if not sub_value:
-            return None
-        out += f"之{int_to_cn(sub_value)}"
-    return out
 
 
 # word -> (lead, kept word) or None for punctuation / white space; and word -> sub-words.
@@ -197,50 +144,3 @@ def is_single_han(term: str) -> bool:
 def query_terms(text: str) -> list[str]:
     """The precise tokens of a query word or phrase, in order."""
     return [t for t, _p, _s, _e in tokenize(text, mode="query")]
-
-
-class LegalTokenizer(Tokenizer):
-    """Whoosh tokenizer over `tokenize`; `index_mode` is "index" or "body" (see MODES)."""
-
-    def __init__(self, index_mode: str = "index") -> None:
-        self.index_mode = index_mode
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, LegalTokenizer) and other.index_mode == self.index_mode
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.index_mode))
-
-    def __call__(  # type: ignore[override]
-        self,
-        value: Any,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize_: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos, start, end in tokenize(
-            value, mode="query" if mode == "query" else self.index_mode
-        ):
-            t.text = text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = text
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + start
-                t.endchar = start_char + end
-            yield t
-
-
-def LegalAnalyzer(index_mode: str = "index") -> LegalTokenizer:  # noqa: N802 (whoosh naming)
-    """The analyzer of the schema's text fields."""
-    return LegalTokenizer(index_mode)

@@ -164,12 +164,15 @@ def ingest_paths(
     collection: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     *,
+    link: bool = True,
     rules: IdentityRules | None = None,
 ) -> IngestResult:
     """Read every file under `paths`; one bad file never stops the rest.
 
-    `documents` are the records derived from what was read (merged across sources,
-    linked); `sources` the source documents themselves.
+    `sources` are the source documents as their files state them (the document store
+    keeps them so); `documents` the records derived from them (one per version across
+    sources, linked), or with `link=False` the source documents themselves (the
+    records are then derived when the index is built).
     """
     result = IngestResult()
     per_format: Counter[str] = Counter()
@@ -269,7 +272,7 @@ def ingest_paths(
     for doc in result.sources:
         apply_evidence(doc)
     _unique_ids(result.sources)
-    result.documents = derive(result.sources, rules=rules)
+    result.documents = derive(result.sources, rules=rules) if link else list(result.sources)
     return result
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from regsearch.ingest.numerals import CN_NUMERAL_CHARS, article_ordinal, normalize_article_number
 from regsearch.model import Article
+from regsearch.text.numerals import CN_NUMERAL_CHARS, article_ordinal, normalize_article_number
 
 _NUM = rf"(?:[0-9０-９]+|[{CN_NUMERAL_CHARS}]+)"
 _SPACE = r"[ \t\u3000\xa0]"

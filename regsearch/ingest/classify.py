@@ -19,7 +19,7 @@ from regsearch.ingest.authority import (
     normalize_authority,
     preamble,
 )
-from regsearch.ingest.docnum import find_doc_numbers
+from regsearch.text.docnum import find_doc_numbers
 
 PROVINCES = (
     "北京市",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from regsearch.ingest.numerals import CN_NUMERAL_CHARS, FULLWIDTH_DIGITS, cn_to_int
+from regsearch.text.numerals import CN_NUMERAL_CHARS, FULLWIDTH_DIGITS, cn_to_int
 
 _YEAR_CN = "〇零○Ｏ一二三四五六七八九"
 _NUM = rf"[0-9０-９]+|[{CN_NUMERAL_CHARS}]+"

@@ -71,6 +71,7 @@ def rederive(
     *,
     prune_collections: Iterable[str] | None = None,
     keep_sources: Iterable[str] = (),
+    deletes: Iterable[str] = (),
     rules: IdentityRules | None = None,
 ) -> Rederived:
     """All records after an ingest of `incoming` into an index holding `stored` records.
@@ -78,12 +79,14 @@ def rederive(
     A stored source document is replaced by an incoming one with the same id; with
     `prune_collections`, a stored source document of those collections that this run
     did not produce is dropped, unless its file is in `keep_sources` (it exists but
-    could not be read this time). Records keep their ids where their sources say so.
+    could not be read this time); `deletes` are ids of source documents (or of records)
+    removed. Records keep their ids where their sources say so.
     """
     new_sources = [s for record in incoming for s in explode(record)]
     new_ids = {s.id for s in new_sources}
     scope = set(prune_collections) if prune_collections is not None else None
     keep = set(keep_sources)
+    deleted = set(deletes)
     previous: dict[str, str] = {}
     kept: list[Document] = []
     out = Rederived()
@@ -91,6 +94,9 @@ def rederive(
         for source in explode(record):
             previous[source.id] = record.id
             if source.id in new_ids:
+                continue
+            if source.id in deleted or (record.id in deleted and len(record.sources) <= 1):
+                out.dropped_sources.append(source.id)
                 continue
             if scope is not None and source.collection in scope and source.source not in keep:
                 out.dropped_sources.append(source.id)

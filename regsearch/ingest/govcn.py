@@ -21,11 +21,11 @@ from regsearch.errors import BadInputFile
 from regsearch.ingest.articles import split_articles
 from regsearch.ingest.classify import authority_from_doc_number, classify_level, infer_region
 from regsearch.ingest.dates import parse_date
-from regsearch.ingest.docnum import normalize_doc_number
 from regsearch.ingest.files import decode_bytes
 from regsearch.ingest.history import effective_from_body, signature_date
-from regsearch.ingest.text import clean_text, one_line, squash_spaces
 from regsearch.model import Document, Skip, content_hash, make_id
+from regsearch.text.clean import clean_text, one_line, squash_spaces
+from regsearch.text.docnum import normalize_doc_number
 
 LABELS = {
     "索引号": "index_number",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from regsearch.ingest.classify import authority_from_doc_number
 from regsearch.ingest.dates import find_dates
-from regsearch.ingest.docnum import find_doc_numbers
+from regsearch.text.docnum import find_doc_numbers
 
 _PUBLISH = ("公布", "发布", "印发", "颁布")
 _AMEND = ("修正", "修订", "修改")

@@ -16,11 +16,11 @@ from regsearch.errors import BadInputFile
 from regsearch.ingest.articles import split_articles
 from regsearch.ingest.classify import classify_level, infer_region
 from regsearch.ingest.dates import parse_date
-from regsearch.ingest.docnum import normalize_doc_number
 from regsearch.ingest.files import MAX_LINE_BYTES, MAX_TITLE_CHARS, megabytes, read_source
-from regsearch.ingest.numerals import article_ordinal, normalize_article_number
-from regsearch.ingest.text import clean_text
 from regsearch.model import Article, Document, Skip, content_hash, make_id
+from regsearch.text.clean import clean_text
+from regsearch.text.docnum import normalize_doc_number
+from regsearch.text.numerals import article_ordinal, normalize_article_number
 
 DATE_FIELDS = ("written_date", "publish_date", "effective_date", "expiry_date", "repeal_date")
 

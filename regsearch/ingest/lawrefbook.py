@@ -20,13 +20,13 @@ from pathlib import Path
 
 from regsearch.ingest.articles import split_articles
 from regsearch.ingest.classify import canonical_region, classify_level, infer_region
-from regsearch.ingest.docnum import find_doc_numbers
 from regsearch.ingest.files import MAX_TITLE_CHARS, file_problem
 from regsearch.ingest.history import version_date
 from regsearch.ingest.lawrefbook_header import Header, parse_header
 from regsearch.ingest.relations import effective_from_text
-from regsearch.ingest.text import clean_text
 from regsearch.model import Document, Skip, content_hash, make_id
+from regsearch.text.clean import clean_text
+from regsearch.text.docnum import find_doc_numbers
 
 INFO_END = "<!-- INFO END -->"
 _FRONT_MATTER = re.compile(r"\A\s*---\n(.*?)\n---\s*(?:\n|\Z)", re.S)

@@ -286,6 +286,15 @@ def _by_id(documents: list[Document]) -> dict[str, Document]:
     return by_id
 
 
+def _drop_self_links(documents: list[Document]) -> None:
+    """Links from a record to itself (two copies linked before they were merged into one
+    record): no document repeals, supersedes or cites itself."""
+    for doc in documents:
+        own = {doc.id, *(ref.id for ref in doc.sources)}
+        if any(r.target_id in own for r in doc.relations):
+            doc.relations = [r for r in doc.relations if r.target_id not in own]
+
+
 def _same_document(a: Document, b: Document) -> bool:
     """`b` is `a` itself or another version of it: a document never repeals itself."""
     return a is b or (version_key(a) is not None and version_key(a) == version_key(b))
@@ -430,6 +439,7 @@ def status_evidence(doc: Document, by_id: dict[str, Document] | None = None) -> 
 def link_documents(documents: Iterable[Document], as_of: str | None = None) -> None:
     """Link `documents` to each other and set each one's status as of `as_of` (default today)."""
     docs = list(documents)
+    _drop_self_links(docs)
     for doc in docs:
         if doc.format in EXPLICIT_FORMATS:
             continue

@@ -16,7 +16,6 @@ from regsearch.errors import BadInputFile
 from regsearch.ingest.articles import split_articles
 from regsearch.ingest.classify import classify_level, infer_region
 from regsearch.ingest.dates import parse_date
-from regsearch.ingest.docnum import find_doc_numbers, normalize_doc_number
 from regsearch.ingest.files import MAX_TITLE_CHARS, read_source
 from regsearch.ingest.history import (
     effective_from_body,
@@ -25,8 +24,9 @@ from regsearch.ingest.history import (
     signature_date,
     version_date,
 )
-from regsearch.ingest.text import clean_text, one_line
 from regsearch.model import Document, Skip, content_hash, make_id
+from regsearch.text.clean import clean_text, one_line
+from regsearch.text.docnum import find_doc_numbers, normalize_doc_number
 
 INFO_END = "<!-- INFO END -->"
 _H1 = re.compile(r"^#(?!#)\s*(.+?)\s*#*\s*$")

@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterator
 
 from regsearch.ingest.dates import find_dates
-from regsearch.ingest.docnum import find_doc_numbers
-from regsearch.ingest.numerals import cn_to_int
 from regsearch.ingest.parts import PARTIAL_DECISION, part_after
 from regsearch.model import Document, Relation, RelationType
+from regsearch.text.docnum import find_doc_numbers
+from regsearch.text.numerals import cn_to_int
 
 AMENDS = RelationType.AMENDS.value
 PARTIAL = RelationType.PARTIALLY_INVALIDATES.value

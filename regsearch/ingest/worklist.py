@@ -21,9 +21,9 @@ from pathlib import Path
 
 from regsearch.errors import BadInputFile
 from regsearch.ingest.dates import parse_date
-from regsearch.ingest.docnum import normalize_doc_number
 from regsearch.ingest.files import read_source
 from regsearch.model import Document, Relation, RelationType, Skip, content_hash, make_id
+from regsearch.text.docnum import normalize_doc_number
 
 FORMAT = "worklist"
 CONCLUSION_HEADER = "清理结论"

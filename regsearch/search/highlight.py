@@ -1,7 +1,8 @@
 """Snippets from stored character offsets: the ONE place that escapes highlighted text.
 
-Match spans come from the `body` postings (position, startchar, endchar), so no
-body is re-tokenized at query time. Overlapping spans (a word and its sub-words)
+Match spans come from the `body` postings (position, startchar, endchar; the service
+reads them from its snapshot), so no long body is re-tokenized at query time.
+Overlapping spans (a word and its sub-words)
 are merged before marking, so marks never nest or overlap.
 """
 
@@ -11,7 +12,6 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import Any
 
 from regsearch.index.analyzer import is_single_han, normalize, tokenize
 
@@ -19,24 +19,11 @@ WINDOW = 110  # characters per passage
 PASSAGES = 2
 
 
-def term_offsets(
-    reader: Any, docnum: int, term: str, cache: dict[str, Any]
-) -> list[tuple[int, int, int]]:
-    """(position, start, end) of `term` in record `docnum`'s body, from the postings."""
-    try:
-        m = cache.get(term)
-        if m is None or m.is_active() and m.id() > docnum:
-            m = reader.postings("body", term)
-            cache[term] = m
-        if not m.is_active():
-            return []
-        if m.id() < docnum:
-            m.skip_to(docnum)
-        if m.is_active() and m.id() == docnum:
-            return list(m.value_as("characters"))
-    except Exception:  # noqa: BLE001 - term absent from the index
-        return []
-    return []
+def posting_terms(highlights: list[tuple[str, ...]]) -> list[str]:
+    """The highlight terms whose offsets come from postings (a lone Chinese character is
+    found in the text itself, see `match_spans`)."""
+    terms = {t for seq in highlights for t in seq if len(seq) > 1 or not is_single_han(t)}
+    return sorted(terms)
 
 
 def char_offsets(text: str, char: str, norm: str | None = None) -> list[tuple[int, int, int]]:
@@ -53,18 +40,17 @@ def char_offsets(text: str, char: str, norm: str | None = None) -> list[tuple[in
 
 
 def match_spans(
-    reader: Any,
-    docnum: int,
+    offsets: Callable[[str], list[tuple[int, int, int]]],
     highlights: list[tuple[str, ...]],
-    cache: dict[str, Any],
     text: str | None = None,
 ) -> list[tuple[int, int]]:
-    """Character spans where a highlight term (or a whole phrase) occurs.
+    """Character spans where a highlight term (or a whole phrase) occurs; `offsets(term)`
+    gives the term's (position, start, end) occurrences from the postings.
 
     A lone Chinese character is found in `text` itself: bodies index characters
     inside words without positions (the `chars` field), so postings cannot place it.
     """
-    return _spans(lambda t: term_offsets(reader, docnum, t, cache), highlights, text)
+    return _spans(offsets, highlights, text)
 
 
 def text_spans(text: str, highlights: list[tuple[str, ...]]) -> list[tuple[int, int]]:

@@ -1,26 +1,24 @@
-"""The query language -> Whoosh queries.
+"""The query language -> a parsed tree (`QueryNode`) that engines translate.
 
 Words all must match; "exact phrase" (also “…”); OR; -exclude (or NOT);
 parentheses; fields 标题: 文号: 机关: 全文: (title: number: authority: body:).
 Parentheses glued to a word (国办函(2018)71号) belong to the word, so 文号 in
 every bracket style can be typed as is. A query that is a whole 发文字号 or a
 whole title also matches the `docnum` / `title_exact` keyword, boosted so that
-document comes first.
+document comes first. Nesting and the number of words are capped, so no query
+costs more than a bounded amount of work (and the parser never recurses deeply).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from dataclasses import field as dc_field
-from typing import Any
 
-from whoosh import query as Q
-
-from regsearch.errors import BadQuery
-from regsearch.index.analyzer import is_single_han, query_terms
-from regsearch.index.records import canonical_doc_number, exact_title
-from regsearch.search.phrase import FastPhrase
+from regsearch.engine import DEFAULT_FIELDS, Match
+from regsearch.errors import BadQuery, QueryTooComplex
+from regsearch.index.analyzer import query_terms
+from regsearch.index.layout import canonical_doc_number, exact_title
+from regsearch.model import QueryNode as Node
 
 FIELD_ALIASES = {
     "标题": "title",
@@ -32,18 +30,11 @@ FIELD_ALIASES = {
     "全文": "body",
     "body": "body",
 }
-DEFAULT_FIELDS = ("title", "body", "number")
 _FIELD_RE = re.compile(r"(" + "|".join(FIELD_ALIASES) + r")[:：]", re.IGNORECASE)
 _HAN_ONLY = re.compile(r"^[\u3400-\u9fff]+$")
 KNOWN_ITEM_BOOST = 1000.0
-
-
-@dataclass
-class Node:
-    op: str  # word | phrase | and | or | not
-    text: str = ""
-    field: str | None = None
-    children: list[Node] = dc_field(default_factory=list)
+MAX_DEPTH = 8  # nested parentheses
+MAX_WORDS = 32  # words and phrases in one query
 
 
 @dataclass
@@ -59,19 +50,14 @@ class ParsedQuery:
     # re-analysis (question mode: many OR-ed terms, see highlight.substring_spans).
     highlight_by_text = False
 
-    def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
-        """The Whoosh query over `fields` (None when the query is empty)."""
-        main = _to_whoosh(self.root, fields) if self.root else None
-        if not known_items:
-            return main
-        boosts = []
-        if self.doc_number:
-            boosts.append(Q.Term("docnum", self.doc_number, boost=KNOWN_ITEM_BOOST))
-        if self.title:
-            boosts.append(Q.Term("title_exact", self.title, boost=KNOWN_ITEM_BOOST))
-        if not boosts:
-            return main
-        return Q.Or([main, *boosts]) if main is not None else Q.Or(boosts)
+    def match(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Match:
+        """What an engine matches for this query over `fields`."""
+        exact: list[tuple[str, str, float]] = []
+        if known_items and self.doc_number:
+            exact.append(("docnum", self.doc_number, KNOWN_ITEM_BOOST))
+        if known_items and self.title:
+            exact.append(("title_exact", self.title, KNOWN_ITEM_BOOST))
+        return Match(self.root, fields, tuple(exact))
 
     def highlights(self) -> list[tuple[str, ...]]:
         """Term sequences to mark in body text: single terms and phrases, positive parts only."""
@@ -109,6 +95,8 @@ def _lex(text: str) -> list[tuple[str, str]]:
         if ch in "(（":
             out.append(("(", ""))
             depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryTooComplex(f"查询的括号嵌套过深：最多 {MAX_DEPTH} 层。")
             i += 1
             continue
         if ch in ")）" and depth > 0:
@@ -159,6 +147,9 @@ def _lex(text: str) -> list[tuple[str, str]]:
         if out[-1][0] == "and":
             out.pop()
         i = j
+    words = sum(1 for kind, _v in out if kind in ("word", "phrase"))
+    if words > MAX_WORDS:
+        raise QueryTooComplex(f"查询的词太多（{words} 个）：最多 {MAX_WORDS} 个词或短语。")
     return out
 
 
@@ -231,60 +222,6 @@ def _with_field(node: Node, fieldname: str) -> Node:
     for child in node.children:
         _with_field(child, fieldname)
     return node
-
-
-def _term(fieldname: str, term: str) -> Any:
-    """One term; a single Chinese character in a body also matches inside words (`chars`)."""
-    if fieldname == "body" and is_single_han(term):
-        return Q.Or([Q.Term("body", term), Q.Term("chars", term)])
-    return Q.Term(fieldname, term)
-
-
-def _term_query(node: Node, fieldname: str) -> Any:
-    terms = query_terms(node.text)
-    if not terms:
-        return None
-    if len(terms) == 1:
-        return _term(fieldname, terms[0])
-    phrase = FastPhrase(fieldname, terms)
-    if node.op == "word" and _HAN_ONLY.match(node.text):
-        # Segmentation can differ in context: the words in any order, ranked below the phrase.
-        words = Q.And([_term(fieldname, t) for t in terms])
-        if fieldname == "body":
-            # Checking the phrase in every body (and article) holding the words costs
-            # hundreds of ms on the corpus; titles still rank the phrase first.
-            return words
-        return Q.Or([FastPhrase(fieldname, terms, boost=2.0), words])
-    return phrase
-
-
-def _leaf(node: Node, fields: tuple[str, ...]) -> Any:
-    targets = (node.field,) if node.field else fields
-    parts = [q for f in targets if (q := _term_query(node, f)) is not None]
-    if node.field == "number":
-        canon = canonical_doc_number(node.text)
-        if canon:
-            parts.append(Q.Term("docnum", canon, boost=10.0))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.Or(parts)
-
-
-def _to_whoosh(node: Node, fields: tuple[str, ...]) -> Any:
-    if node.op in ("word", "phrase"):
-        return _leaf(node, fields)
-    if node.op == "not":
-        inner = _to_whoosh(node.children[0], fields)
-        return Q.Not(inner) if inner is not None else None
-    parts = [p for c in node.children if (p := _to_whoosh(c, fields)) is not None]
-    if not parts:
-        return None
-    if node.op == "or":
-        return parts[0] if len(parts) == 1 else Q.Or(parts)
-    positive = [p for p in parts if not isinstance(p, Q.Not)]
-    if not positive:
-        raise BadQuery("查询不能只包含排除词：请至少给出一个要查找的词。")
-    return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
 def parse_query(text: str) -> ParsedQuery:

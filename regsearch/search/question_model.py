@@ -267,13 +267,10 @@ def train_expansions(examples: list[Example]) -> dict[str, dict[str, float]]:
 
 _lock = threading.Lock()
 _cache: dict[Path, LawModel] = {}
-_override: list[LawModel] = []
 
 
 def load_model(path: Path | str | None = None) -> LawModel:
     """The shipped model (read once per process); an empty model if the file is missing or bad."""
-    if _override and path is None:
-        return _override[-1]
     p = Path(path) if path is not None else MODEL_PATH
     with _lock:
         if p not in _cache:
@@ -282,10 +279,3 @@ def load_model(path: Path | str | None = None) -> LawModel:
             except (OSError, ValueError):
                 _cache[p] = LawModel()
         return _cache[p]
-
-
-def use_model(model: LawModel | None) -> None:
-    """Replace the shipped model for this process (cross-validation); None restores it."""
-    _override.clear()
-    if model is not None:
-        _override.append(model)

@@ -1,21 +1,21 @@
 """Question mode in the SearchService: a question -> a `QuestionParsed` for the rewrite seam.
 
-The service's rewrite hook takes `question_rewriter(text) -> ParsedQuery | None`.
-For a question it returns a `QuestionParsed`, whose Whoosh query is a
-`FusedQuery` (see `regsearch.search.question_score`): the weighted terms OR-ed
-and BM25-scored, mostly over the article text, with level and version priors and
-article/document fusion. Everything that is not a question (titles, 发文字号,
-quoted phrases, field syntax, short keyword queries) gets None and so keeps the
-exact query language.
+The service's rewrite hook takes `rewrite(text) -> ParsedQuery | None`. For a
+question, `QuestionRewriter` returns a `QuestionParsed`, which the service scores
+with `question_score.score_question` (weighted terms OR-ed and BM25-scored, mostly
+over the article text, with level and version priors and article/document fusion).
+Everything that is not a question (titles, 发文字号, quoted phrases, field syntax,
+short keyword queries) gets None and so keeps the exact query language. The learned
+model and the weights are the rewriter's, passed in (evaluations build their own).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from regsearch.engine import Snapshot
 from regsearch.index.analyzer import query_terms, tokenize
-from regsearch.search.query import DEFAULT_FIELDS, Node, ParsedQuery
+from regsearch.search.query import Node, ParsedQuery
 from regsearch.search.question import (
     QuestionQuery,
     WeightedTerm,
@@ -23,14 +23,19 @@ from regsearch.search.question import (
     load_vocabulary,
     rewrite,
 )
-from regsearch.search.question_model import load_model
-from regsearch.search.question_score import FusedQuery, ScoredTerm, index_for
+from regsearch.search.question_index import QuestionIndex
+from regsearch.search.question_model import LawModel, load_model
+from regsearch.search.question_score import (
+    DEFAULT_WEIGHTS,
+    Question,
+    QuestionScores,
+    QuestionWeights,
+    ScoredTerm,
+    score_question,
+)
 from regsearch.status import today
 
-# Per-field weights of question terms (the schema also boosts title x4 at index time):
-# the words of a question describe a situation, which articles' text matches far
-# better than titles do (measured on stard-train: more title weight, lower recall).
-FIELD_WEIGHTS = {"body": 1.0, "title": 0.05}
+SCORED_FIELDS = ("body", "title")
 
 PLACES = tuple(
     """北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南
@@ -46,7 +51,7 @@ def _subwords(word: str) -> list[str]:
 
 @dataclass
 class QuestionParsed(ParsedQuery):
-    """A ParsedQuery for a question: the service calls `whoosh()` and `highlights()` on it."""
+    """A ParsedQuery for a question: the service scores it with `score()`."""
 
     question: QuestionQuery = field(default_factory=lambda: QuestionQuery(original=""))
     local: bool = False  # the question names a place: no demotion of local rules
@@ -54,60 +59,79 @@ class QuestionParsed(ParsedQuery):
     law_boost: dict[str, float] = field(default_factory=dict)  # law title -> learned multiplier
     # (law title, 第N条) -> learned multiplier
     article_boost: dict[tuple[str, str], float] = field(default_factory=dict)
+    weights: QuestionWeights = DEFAULT_WEIGHTS
     highlight_by_text = True
 
-    def scored_terms(self, fields: tuple[str, ...]) -> list[ScoredTerm]:
+    def scored_terms(self, fields: tuple[str, ...] = SCORED_FIELDS) -> list[ScoredTerm]:
         out = []
         for term, weight in self.question.term_weights().items():
             for f in fields:
-                out.append(ScoredTerm(f, term, weight * FIELD_WEIGHTS.get(f, 1.0)))
+                out.append(ScoredTerm(f, term, weight * self.weights.field_weights.get(f, 1.0)))
         return out
 
     def phrase_words(self) -> list[tuple[str, ...]]:
         """The question's proximity phrases (adjacent words), each once."""
         return list(dict.fromkeys(tuple(p) for p in self.question.phrases if len(p) > 1))
 
-    def whoosh(self, fields: tuple[str, ...] = DEFAULT_FIELDS, known_items: bool = True) -> Any:
-        terms = self.scored_terms(tuple(f for f in ("body", "title") if f in fields))
-        if not terms:
-            return None
-        # The service may set `as_of` (the status day of the search) on the parsed query.
-        day = self.day or getattr(self, "as_of", None) or today()
-        return FusedQuery(
-            terms,
-            self.phrase_words(),
-            day=day,
+    def to_question(self) -> Question:
+        # The service sets `as_of` (the status day of the search) on the parsed query.
+        return Question(
+            terms=tuple(self.scored_terms()),
+            phrases=tuple(self.phrase_words()),
+            day=self.day or self.as_of or today(),
             local=self.local,
             doc_boost=self.law_boost,
             article_boost=self.article_boost,
         )
+
+    def score(self, snap: Snapshot) -> QuestionScores:
+        return score_question(snap, self.to_question(), self.weights)
 
     def highlights(self) -> list[tuple[str, ...]]:
         terms = [(t.text,) for t in self.question.terms if not t.expansion]
         return [*terms, *(tuple(p) for p in self.question.phrases)]
 
 
-def question_rewriter(text: str) -> QuestionParsed | None:
-    """The service's rewrite hook: a QuestionParsed for questions, None for everything else."""
-    if not is_question(text):
-        return None
-    rq = rewrite(text, query_terms, subwords=_subwords)
-    if not rq.terms:
-        return None
-    model = load_model()
-    own = own_terms(rq)
-    present = {t.text for t in rq.terms}
-    for word, weight in model.expansions(own, exclude=present):
-        rq.terms.append(WeightedTerm(word, weight, expansion=True))
-    root = Node("or", children=[Node("word", text=t.text) for t in rq.terms])
-    return QuestionParsed(
-        text=text.strip(),
-        root=root,
-        question=rq,
-        local=any(p in text for p in PLACES),
-        law_boost=model.boosts(own),
-        article_boost=model.article_boosts(own),
-    )
+class QuestionRewriter:
+    """The service's rewrite hook: a QuestionParsed for questions, None for everything else.
+
+    `model` is the learned law model (default: the shipped one, read once), `weights`
+    the scoring weights."""
+
+    def __init__(
+        self, model: LawModel | None = None, weights: QuestionWeights = DEFAULT_WEIGHTS
+    ) -> None:
+        self._model = model
+        self.weights = weights
+
+    @property
+    def model(self) -> LawModel:
+        return self._model if self._model is not None else load_model()
+
+    def __call__(self, text: str) -> QuestionParsed | None:
+        if not is_question(text):
+            return None
+        rq = rewrite(text, query_terms, subwords=_subwords)
+        if not rq.terms:
+            return None
+        model = self.model
+        own = own_terms(rq)
+        present = {t.text for t in rq.terms}
+        for word, weight in model.expansions(own, exclude=present):
+            rq.terms.append(WeightedTerm(word, weight, expansion=True))
+        root = Node("or", children=[Node("word", text=t.text) for t in rq.terms])
+        return QuestionParsed(
+            text=text.strip(),
+            root=root,
+            question=rq,
+            local=any(p in text for p in PLACES),
+            law_boost=model.boosts(own),
+            article_boost=model.article_boosts(own),
+            weights=self.weights,
+        )
+
+
+question_rewriter = QuestionRewriter()
 
 
 def own_terms(rq: QuestionQuery) -> dict[str, float]:
@@ -120,11 +144,11 @@ def own_terms(rq: QuestionQuery) -> dict[str, float]:
     return out
 
 
-def warm_terms() -> list[str]:
+def warm_terms(model: LawModel | None = None) -> list[str]:
     """The words questions use most, as the learned model and the vocabulary know them:
     the question words it learned from (seen in two questions or more), the statute words
     it expands to, and the legal words of the colloquial vocabulary."""
-    model = load_model()
+    model = model or load_model()
     words: dict[str, None] = {}
     for table in (model.assoc, model.articles, model.expand):
         words.update(dict.fromkeys(table))
@@ -136,14 +160,23 @@ def warm_terms() -> list[str]:
     return [w for w in words if len(w) > 1]
 
 
-def warm_up(searcher: Any) -> int:
-    """Prepare question search on `searcher` ahead of the first questions: the whole-index
-    arrays, the priors of today and the postings of `warm_terms()`. Returns the number of
-    postings lists read."""
-    qi = index_for(searcher)
-    for name in ("body", "title"):
-        qi.stats(name)
-    qi.factors(today(), False)
-    for title in load_model().prior:
-        qi.keys_for_title(title)
-    return qi.warm(warm_terms())
+def warm_up(snap: Snapshot, model: LawModel | None = None, budget: int | None = None) -> int:
+    """Prepare question search on `snap` ahead of the first questions: the whole-index
+    arrays, the priors of today and the postings of `warm_terms()` (until `budget`
+    postings lists, default all). Returns the number of postings lists read."""
+    model = model or load_model()
+    qi = QuestionIndex.of(snap)
+    for name in SCORED_FIELDS:
+        qi.stats(snap, name)
+    w = DEFAULT_WEIGHTS
+    qi.factors(today(), False, w.level_prior, w.default_level_prior, w.not_current, w.local_levels)
+    for title in model.prior:
+        qi.keys_for_title(snap, title)
+    n = 0
+    for term in warm_terms(model):
+        for name in SCORED_FIELDS:
+            if budget is not None and n >= budget:
+                return n
+            snap.postings(name, term)
+            n += 1
+    return n

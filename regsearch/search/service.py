@@ -1,122 +1,73 @@
 """The one SearchService shared by the CLI, the web app and the tests.
 
-It keeps one long-lived searcher (10x faster than one per query) and picks up a
-newer index generation on `refresh()`, which checks the CURRENT pointer cheaply.
+Every call reads one immutable snapshot of the index (`regsearch.engine`): a
+`Reader` holds the snapshot, answers from it alone, and gives it back on close, so
+an answer never mixes two generations and no engine reader is shared between
+threads. `service.read()` gives a reader for several calls (one web request); the
+service's own methods take a reader per call. A newer generation is picked up by
+the next reader.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import threading
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as Q
-from whoosh.matching import IntersectionMatcher, ListMatcher
+import numpy as np
 
-from regsearch.errors import BadQuery, DocumentNotFound
-from regsearch.index import store
-from regsearch.index.columns import ColumnCache
-from regsearch.index.records import (
-    canonical_doc_number,
-    stored_dates,
-    unpack_document,
-    unpack_text,
-)
-from regsearch.index.statusq import STATUS_VALUES
+from regsearch.engine import Engine, Match, Snapshot, open_engine
+from regsearch.errors import DocumentNotFound
+from regsearch.index.layout import canonical_doc_number, stored_dates
 from regsearch.model import (
     ArticleHit,
     Document,
-    FacetCount,
+    QueryNode,
     SearchHit,
     SearchPage,
     SearchQuery,
-    Status,
 )
 from regsearch.search import highlight
 from regsearch.search.cleanup import CleanupQuery, CleanupReport, build_report
-from regsearch.search.kindq import OfKind
+from regsearch.search.filters import Filters
+from regsearch.search.params import check_date, check_search
 from regsearch.search.query import ParsedQuery, parse_query
+from regsearch.search.question_index import QuestionIndex
+from regsearch.search.question_score import QuestionScores
 from regsearch.search.statuses import evidence_for
 from regsearch.status import dates_of, status_at, today
 
-SORTS = ("relevance", "newest", "oldest")
-FACETS = ("status", "level", "authority", "region", "year")
-_FACET_COLUMNS = {"level": "level", "authority": "authority1", "region": "region", "year": "year"}
 ARTICLES_PER_DOC = 3
 
 Rewriter = Callable[[str], "ParsedQuery | None"]
 
 
-def check_date(value: str | None, label: str, end: bool = False) -> str | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD -> YYYY-MM-DD (range ends get the last day); else BadQuery."""
-    if not value:
-        return None
-    v = value.strip().replace("/", "-").replace(".", "-")
-    try:
-        parts = [int(p) for p in v.split("-")]
-        if len(parts) == 1:
-            day = _dt.date(parts[0], 12, 31) if end else _dt.date(parts[0], 1, 1)
-        elif len(parts) == 2:
-            first = _dt.date(parts[0], parts[1], 1)
-            nxt = _dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-            day = nxt - _dt.timedelta(days=1) if end else first
-        elif len(parts) == 3:
-            day = _dt.date(*parts)
-        else:
-            raise ValueError(v)
-    except ValueError:
-        raise BadQuery(
-            f"{label}“{value}”不是有效日期，请写成 YYYY-MM-DD，例如 2020-01-31。"
-        ) from None
-    return day.isoformat()
-
-
 class SearchService:
-    """search / get / versions / stats / iter_documents / suggest over one index directory."""
+    """search / count / get / versions / stats / cleanup / suggest over one index."""
 
     def __init__(
-        self, index_dir: str | Path | None = None, rewrite: Rewriter | None | str = "question"
+        self,
+        index_dir: str | Path | None = None,
+        rewrite: Rewriter | None | str = "question",
+        engine: Engine | None = None,
     ) -> None:
-        self.index_dir = Path(index_dir) if index_dir else store.default_index_dir()
-        # The question-mode seam (issue 6): rewrite(text) -> ParsedQuery | None, tried first.
+        self.engine = engine or open_engine(index_dir)
+        self.index_dir = Path(self.engine.location)
+        # The question-mode seam: rewrite(text) -> ParsedQuery | None, tried first.
         # By default plain-language questions go through question mode; None turns it off.
         if rewrite == "question":
             from regsearch.search.question_rank import question_rewriter
 
             rewrite = question_rewriter
         self.rewrite: Rewriter | None = rewrite  # type: ignore[assignment]
-        self._lock = threading.RLock()
-        self._ix: Any = None
-        self._searcher: Any = None
-        self._gen: Path | None = None
-        self._meta: dict[str, Any] = {}
-        self._cache: ColumnCache = None  # type: ignore[assignment] # set by refresh()
 
-    # -- lifecycle -------------------------------------------------------------
-    def refresh(self) -> None:
-        """Open the index, or switch to a newer generation if one was published."""
-        gen = store.current_generation(self.index_dir)
-        if self._searcher is not None and gen == self._gen:
-            return
-        with self._lock:
-            ix, gen, meta = store.open_current(self.index_dir)
-            old = self._searcher
-            self._ix, self._gen, self._meta = ix, gen, meta
-            self._searcher = ix.searcher()
-            self._cache = ColumnCache(self._searcher)
-            if old is not None:
-                old.close()
+    def read(self) -> Reader:
+        """A reader over the current generation, for one request (close it, or use `with`)."""
+        return Reader(self, self.engine.snapshot())
 
     def close(self) -> None:
         """Release the index files; the next call opens the index again."""
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = None
-            self._gen = None
+        self.engine.close()
 
     def __enter__(self) -> SearchService:
         return self
@@ -124,25 +75,6 @@ class SearchService:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @property
-    def searcher(self) -> Any:
-        self.refresh()
-        return self._searcher
-
-    def _column(self, name: str) -> Any:
-        return self._cache.column(name)
-
-    def warm_up(self) -> int:
-        """Load what question search keeps in memory (whole-index arrays, the postings of
-        the words questions use most) before the first question needs it: a server calls
-        this in the background at start. Returns the number of postings lists read."""
-        if self.rewrite is None:
-            return 0
-        from regsearch.search.question_rank import warm_up
-
-        return warm_up(self.searcher)
-
-    # -- search ----------------------------------------------------------------
     def parse(self, text: str) -> ParsedQuery:
         if self.rewrite is not None:
             rewritten = self.rewrite(text)
@@ -150,208 +82,265 @@ class SearchService:
                 return rewritten
         return parse_query(text)
 
-    def _allowed(self, sq: SearchQuery, day: str, kind: str) -> set[int]:
-        """The record numbers passing the filters (from cached columns, see index.columns)."""
-        unknown = [s for s in sq.status if s not in STATUS_VALUES]
-        if unknown:
-            raise BadQuery(f"未知的时效状态“{unknown[0]}”，可选：{'、'.join(STATUS_VALUES)}")
-        start = check_date(sq.date_from, "起始日期")
-        end = check_date(sq.date_to, "截止日期", end=True)
-        if start and end and start > end:
-            raise BadQuery(f"起始日期 {start} 晚于截止日期 {end}。")
-        return self._cache.allowed(
-            kind,
-            day=day,
-            status=sq.status,
-            level=sq.level,
-            authority=sq.authority,
-            region=sq.region,
-            collection=sq.collection,
-            start=start,
-            end=end,
-        )
-
+    # One reader per call.
     def search(self, sq: SearchQuery) -> SearchPage:
+        with self.read() as r:
+            return r.search(sq)
+
+    def count(self, sq: SearchQuery) -> int:
+        with self.read() as r:
+            return r.count(sq)
+
+    def get(self, id_or_doc_number: str, as_of: str | None = None) -> Document:
+        with self.read() as r:
+            return r.get(id_or_doc_number, as_of)
+
+    def versions(self, doc_id: str) -> list[SearchHit]:
+        with self.read() as r:
+            return r.versions(doc_id)
+
+    def iter_documents(self) -> Iterator[Document]:
+        with self.read() as r:
+            yield from r.iter_documents()
+
+    def cleanup(self, query: CleanupQuery) -> CleanupReport:
+        with self.read() as r:
+            return r.cleanup(query)
+
+    def suggest(self, text: str, limit: int = 5) -> list[SearchHit]:
+        with self.read() as r:
+            return r.suggest(text, limit)
+
+    def stats(self) -> dict[str, Any]:
+        with self.read() as r:
+            return r.stats()
+
+    def check(self) -> dict[str, Any]:
+        with self.read() as r:
+            return r.check()
+
+    def warm_up(self) -> int:
+        with self.read() as r:
+            return r.warm_up()
+
+
+class Reader:
+    """The service's answers from one snapshot (see module doc). One thread at a time."""
+
+    def __init__(self, service: SearchService, snap: Snapshot) -> None:
+        self.service = service
+        self.snap = snap
+        self.filters = Filters.of(snap)
+        self.searches = 0  # matches run by this reader (a work budget, see web.views)
+
+    def close(self) -> None:
+        self.snap.close()
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def generation(self) -> str:
+        return self.snap.generation
+
+    def parse(self, text: str) -> ParsedQuery:
+        return self.service.parse(text)
+
+    # -- search ----------------------------------------------------------------------
+    def _ranked(self, sq: SearchQuery) -> tuple[list[int], ParsedQuery, str, Any]:
+        """The matching records in result order, the parsed query, the day and the
+        question's scores (None for other queries)."""
+        start, end = check_search(sq)
         day = check_date(sq.as_of, "时效日期") or today()
-        if sq.sort not in SORTS:
-            raise BadQuery(f"未知的排序方式“{sq.sort}”，可选：relevance、newest、oldest。")
-        if sq.page < 1 or sq.per_page < 1 or sq.per_page > 1000:
-            raise BadQuery("页码须 ≥ 1，每页条数须在 1 到 1000 之间。")
-        searcher = self.searcher
         parsed = self.parse(sq.q)
         parsed.as_of = day  # question mode demotes versions that are dead on this day
         kind = "article" if sq.articles else "doc"
-        allowed = self._allowed(sq, day, kind)
-        q = parsed.whoosh()
-        kwargs: dict[str, Any] = {}
-        if sq.sort != "relevance" or q is None:
-            kwargs = {"sortedby": "publish", "reverse": sq.sort != "oldest"}
-        # Only the segments of this kind are searched (see kindq). One pass gives the
-        # page, the total and the record numbers for the facets.
-        whole = OfKind(kind, q)
-        # An empty filter set means "no filter" to whoosh: nothing can match then.
-        results = searcher.search(whole, filter=allowed, limit=None, **kwargs) if allowed else []
-        matched = [h.docnum for h in results]
-        facets = self._facets(matched, day)
+        allowed = self.filters.allowed(self.snap, kind, sq, day, start, end)
+        self.searches += 1
+        scores_of: QuestionScores | None = None
+        if hasattr(parsed, "score"):
+            scores_of = parsed.score(self.snap)
+            ids, scores = scores_of.of_kind(kind)
+            if allowed is not None and len(ids):
+                keep = np.fromiter((int(i) in allowed for i in ids), dtype=bool, count=len(ids))
+                ids, scores = ids[keep], scores[keep]
+            has_terms = True
+        else:
+            match = parsed.match()
+            ids, scores = self.snap.match(match, kind, within=allowed)
+            has_terms = match.root is not None or bool(match.exact)
+        if sq.sort == "relevance" and has_terms:
+            order = np.lexsort((ids, -scores))
+            ranked = ids[order].tolist()
+            self._scores = dict(zip(ranked, scores[order].tolist(), strict=True))
+        else:
+            self._scores = {}
+            records = ids.tolist()
+            dates = self.snap.column("publish").values(records)
+            pairs = sorted(zip(dates, records, strict=True), key=lambda p: (p[0] or "", p[1]))
+            if sq.sort != "oldest":
+                pairs.reverse()
+            ranked = [r for _d, r in pairs]
+        return ranked, parsed, day, scores_of
+
+    def count(self, sq: SearchQuery) -> int:
+        """How many results `sq` has (no facets, no snippets: the cheap path)."""
+        return len(self._ranked(sq)[0])
+
+    def search(self, sq: SearchQuery) -> SearchPage:
+        ranked, parsed, day, scores_of = self._ranked(sq)
+        facets = self.filters.facets(self.snap, ranked, day)
         start = (sq.page - 1) * sq.per_page
-        page_hits = [results[i] for i in range(start, min(len(matched), start + sq.per_page))]
-        hits = self._hits(page_hits, parsed, day, sq.articles, q)
+        page = ranked[start : start + sq.per_page]
+        hits = self._hits(page, parsed, day, sq.articles, scores_of)
         return SearchPage(
             query=sq.q,
-            total=len(matched),
+            total=len(ranked),
             page=sq.page,
             per_page=sq.per_page,
             results=hits,
             facets=facets,
+            generation=self.snap.generation,
         )
 
-    def _facets(self, docnums: list[int], day: str) -> dict[str, list[FacetCount]]:
-        out: dict[str, list[FacetCount]] = {}
-        for name, col in _FACET_COLUMNS.items():
-            counts = Counter(self._column(col).values(docnums))
-            counts.pop(None, None)
-            counts.pop("", None)
-            out[name] = _facet_list(counts, by_value=name == "year")
-        statuses = self._cache.status_counts(docnums, day)
-        statuses.pop(Status.NOT_APPLICABLE.value, None)  # court cases have none (issue 11)
-        out["status"] = _facet_list(statuses)
+    def _snippets(self, records: list[int], parsed: ParsedQuery, articles: bool) -> dict[int, str]:
+        highlights = parsed.highlights()
+        texts = {r: self.snap.text(r) for r in records}
+        if parsed.highlight_by_text:
+            return {
+                r: highlight.render(t, highlight.substring_spans(t, highlights))
+                for r, t in texts.items()
+            }
+        if articles:  # short texts: analysing again is cheaper than reading postings
+            return {
+                r: highlight.render(t, highlight.text_spans(t, highlights))
+                for r, t in texts.items()
+            }
+        ordered = sorted(records)
+        table = {
+            term: self.snap.offsets("body", term, ordered)
+            for term in highlight.posting_terms(highlights)
+        }
+        out = {}
+        for r, t in texts.items():
+
+            def offsets(term: str, r: int = r) -> list[tuple[int, int, int]]:
+                return table[term].get(r, [])
+
+            out[r] = highlight.render(t, highlight.match_spans(offsets, highlights, t))
         return out
 
     def _hits(
-        self, page: list[Any], parsed: ParsedQuery, day: str, articles: bool, q: Any = None
+        self,
+        page: list[int],
+        parsed: ParsedQuery,
+        day: str,
+        articles: bool,
+        scores_of: QuestionScores | None,
     ) -> list[SearchHit]:
-        reader = self._searcher.reader()
-        highlights = parsed.highlights()
-        cache: dict[str, Any] = {}
-        snippets: dict[int, str] = {}
-        by_text = parsed.highlight_by_text
-        for hit in sorted(page, key=lambda h: h.docnum):
-            text = unpack_text(hit.fields().get("text_z"))
-            if by_text:
-                spans = highlight.substring_spans(text, highlights)
-            elif articles:  # short texts: analysing again is cheaper than reading postings
-                spans = highlight.text_spans(text, highlights)
-            else:
-                spans = highlight.match_spans(reader, hit.docnum, highlights, cache, text)
-            snippets[hit.docnum] = highlight.render(text, spans)
+        snippets = self._snippets(page, parsed, articles)
         out = []
-        for hit in page:
-            f = hit.fields()
-            status = self._cache.status(hit.docnum, day)  # columns (articles store no dates)
+        for record in page:
+            f = self.snap.stored(record)
+            status = self.filters.status(self.snap, record, day)
+            score = round(self._scores.get(record, 0.0), 4)
             if articles:
                 out.append(
                     SearchHit(
                         id=f["id"],
                         doc_id=f["doc_id"],
-                        title=f.get("title_s", ""),
+                        title=f.get("title", ""),
                         article=f.get("article"),
                         collection=f.get("collection"),
                         source=f.get("source"),
                         status=status,
-                        score=_score(hit),
-                        snippet=snippets[hit.docnum],
+                        score=score,
+                        snippet=snippets[record],
                     )
                 )
-                continue
-            out.append(
-                SearchHit(
-                    id=f["id"],
-                    title=f.get("title_s", ""),
-                    score=_score(hit),
-                    snippet=snippets[hit.docnum],
-                    doc_number=f.get("docnum"),
-                    level=f.get("level"),
-                    authority=f.get("authority1"),
-                    region=f.get("region"),
-                    status=status,
-                    publish_date=f.get("publish"),
-                    effective_date=f.get("effective"),
-                    expiry_date=f.get("expiry"),
-                    collection=f.get("collection"),
-                    source=f.get("source"),
-                )
-            )
+            else:
+                out.append(self._doc_hit(f, status, score, snippets[record]))
         if not articles and out and parsed.root is not None:
-            self._attach_articles(out, parsed, highlights, q)
+            self._attach_articles(out, parsed, scores_of)
         return out
 
+    @staticmethod
+    def _doc_hit(f: dict[str, Any], status: str, score: float, snippet: str = "") -> SearchHit:
+        return SearchHit(
+            id=f["id"],
+            title=f.get("title", ""),
+            score=score,
+            snippet=snippet,
+            doc_number=f.get("docnum"),
+            level=f.get("level"),
+            authority=f.get("authority1"),
+            region=f.get("region"),
+            status=status,
+            publish_date=f.get("publish"),
+            effective_date=f.get("effective"),
+            expiry_date=f.get("expiry"),
+            collection=f.get("collection"),
+            source=f.get("source"),
+        )
+
     def _attach_articles(
-        self, hits: list[SearchHit], parsed: ParsedQuery, highlights: Any, q: Any = None
+        self, hits: list[SearchHit], parsed: ParsedQuery, scores_of: QuestionScores | None
     ) -> None:
         doc_ids = [h.id for h in hits]
-        if hasattr(q, "best_articles"):
-            # A question's scorer already ranked every article (question_score): the
-            # articles that made a document rank are its best ones.
-            best = q.best_articles(self._searcher, doc_ids, ARTICLES_PER_DOC)
+        if scores_of is not None:
+            # A question's scorer already ranked every article: the articles that made a
+            # document rank are its best ones.
+            best = scores_of.best_articles(QuestionIndex.of(self.snap), doc_ids, ARTICLES_PER_DOC)
         else:
-            body_q = parsed.whoosh(fields=("body",), known_items=False)
-            if body_q is None:
-                return
-            best = self._best_articles(body_q, doc_ids)
-        found: dict[int, ArticleHit] = {}
-        for docnum in sorted(d for lst in best.values() for d in lst):
-            f = self._searcher.stored_fields(docnum)
-            text = unpack_text(f.get("text_z"))
-            if parsed.highlight_by_text:
-                spans = highlight.substring_spans(text, highlights)
-            else:
-                spans = highlight.text_spans(text, highlights)
-            found[docnum] = ArticleHit(number=f["article"], snippet=highlight.render(text, spans))
+            best = self._best_articles(parsed.match(fields=("body",), known_items=False), doc_ids)
+        records = sorted(r for lst in best.values() for r in lst)
+        snippets = self._snippets(records, parsed, articles=True)
+        found = {
+            r: ArticleHit(number=self.snap.stored(r).get("article") or "", snippet=snippets[r])
+            for r in records
+        }
         for h in hits:
-            h.articles = [found[d] for d in best.get(h.id, [])]
+            h.articles = [found[r] for r in best.get(h.id, [])]
 
-    def _best_articles(self, body_q: Any, doc_ids: list[str]) -> dict[str, list[int]]:
-        """The ARTICLES_PER_DOC best-scoring articles matching `body_q` of each document.
-
-        The documents' article records (from the `doc_id` postings) bound the walk:
-        the query's matcher is intersected with their list, so it never runs past them.
-        """
-        searcher = self._searcher
-        ids = Q.Or([Q.Term("doc_id", i) for i in doc_ids])
-        members = sorted(searcher.docs_for_query(OfKind("article", ids)))
+    def _best_articles(self, body: Match, doc_ids: list[str]) -> dict[str, list[int]]:
+        """The ARTICLES_PER_DOC best-scoring articles matching `body` of each document
+        (the match is restricted to the documents' own articles)."""
+        if body.root is None:
+            return {}
+        arts = self.snap.records("article")
+        members = {r for d in doc_ids for r in self.snap.find("doc_id", d) if r in arts}
         if not members:
             return {}
-        context = searcher.context()
-        scored: list[tuple[float, int]] = []
-        for leaf, offset in searcher.leaf_searchers():
-            size = leaf.doc_count_all()
-            local = [d - offset for d in members if offset <= d < offset + size]
-            if not local:
-                continue
-            m = body_q.matcher(leaf, context)
-            both = IntersectionMatcher(ListMatcher(local), m)
-            while both.is_active():
-                scored.append((-m.score(), both.id() + offset))
-                both.next()
-        scored.sort()
-        doc_of = self._column("doc_id")
+        ids, scores = self.snap.match(body, "article", within=members)
+        order = np.lexsort((ids, -scores))
+        doc_of = self.snap.column("doc_id")
         best: dict[str, list[int]] = {}
-        for _neg, docnum in scored:
-            lst = best.setdefault(doc_of[docnum], [])
+        for r in ids[order].tolist():
+            lst = best.setdefault(doc_of[r], [])
             if len(lst) < ARTICLES_PER_DOC:
-                lst.append(docnum)
+                lst.append(r)
         return best
 
-    # -- documents -------------------------------------------------------------
-    def _doc_fields(self, key: str) -> dict[str, Any]:
-        s = self.searcher
-        docnum = s.document_number(id=key, kind="doc")
-        if docnum is None:
-            canon = canonical_doc_number(key)
-            if canon:
-                found = list(
-                    s.docs_for_query(Q.And([Q.Term("docnum", canon), Q.Term("kind", "doc")]))
-                )
-                if found:
-                    fields = [s.stored_fields(d) for d in found]
-                    return max(fields, key=lambda f: f.get("publish") or "")
-            raise DocumentNotFound(f"找不到文档“{key}”：请检查 ID 或发文字号。")
-        return s.stored_fields(docnum)
+    # -- documents ---------------------------------------------------------------------
+    def _doc_record(self, key: str) -> int:
+        docs = self.snap.records("doc")
+        found = [r for r in self.snap.find("id", key) if r in docs]
+        if found:
+            return found[0]
+        canon = canonical_doc_number(key)
+        if canon:
+            found = [r for r in self.snap.find("docnum", canon) if r in docs]
+            if found:
+                dates = self.snap.column("publish").values(found)
+                return max(zip(dates, found, strict=True), key=lambda p: (p[0] or "", p[1]))[1]
+        raise DocumentNotFound(f"找不到文档“{key}”：请检查 ID 或发文字号。")
 
     def get(self, id_or_doc_number: str, as_of: str | None = None) -> Document:
         day = check_date(as_of, "时效日期") or today()
-        f = self._doc_fields(id_or_doc_number.strip())
-        doc = unpack_document(f["doc_z"], f.get("text_z"))
+        doc = self.snap.document(self._doc_record(id_or_doc_number.strip()))
         status, source = status_at(dates_of(doc), day)
         if not (doc.status_source == "source" and doc.status == status.value):
             doc.status_source = source.value
@@ -359,14 +348,18 @@ class SearchService:
         doc.status = status.value
         return doc
 
+    def _summary(self, record: int, day: str, score: float = 0.0) -> SearchHit:
+        f = self.snap.stored(record)
+        return self._doc_hit(f, status_at(stored_dates(f), day)[0].value, score)
+
     def versions(self, doc_id: str) -> list[SearchHit]:
-        """Every version of the same document (by version-chain relations and same title)."""
-        s = self.searcher
-        first = self._doc_fields(doc_id)
-        seen, todo, fields = {first["id"]}, [first], [first]
+        """Every version of the same document (by version-chain relations)."""
+        first = self._doc_record(doc_id)
+        docs = self.snap.records("doc")
+        seen = {self.snap.stored(first)["id"]}
+        todo, records = [first], [first]
         while todo:
-            f = todo.pop()
-            doc = unpack_document(f["doc_z"], None)
+            doc = self.snap.document(todo.pop())
             for rel in doc.relations:
                 if (
                     rel.type in ("supersedes", "superseded_by")
@@ -374,96 +367,76 @@ class SearchService:
                     and rel.target_id not in seen
                 ):
                     seen.add(rel.target_id)
-                    n = s.document_number(id=rel.target_id, kind="doc")
-                    if n is not None:
-                        g = s.stored_fields(n)
-                        fields.append(g)
-                        todo.append(g)
+                    found = [r for r in self.snap.find("id", rel.target_id) if r in docs]
+                    if found:
+                        records.append(found[0])
+                        todo.append(found[0])
         day = today()
-        fields.sort(key=lambda f: (f.get("effective") or f.get("publish") or "", f["id"]))
-        return [
-            SearchHit(
-                id=f["id"],
-                title=f.get("title_s", ""),
-                score=0.0,
-                doc_number=f.get("docnum"),
-                level=f.get("level"),
-                authority=f.get("authority1"),
-                region=f.get("region"),
-                status=status_at(stored_dates(f), day)[0].value,
-                publish_date=f.get("publish"),
-                effective_date=f.get("effective"),
-                expiry_date=f.get("expiry"),
-                collection=f.get("collection"),
-                source=f.get("source"),
-            )
-            for f in fields
-        ]
+        hits = [self._summary(r, day) for r in records]
+        hits.sort(key=lambda h: (h.effective_date or h.publish_date or "", h.id))
+        return hits
 
     def iter_documents(self) -> Iterator[Document]:
-        s = self.searcher
-        for docnum in s.docs_for_query(Q.Term("kind", "doc")):
-            f = s.stored_fields(docnum)
-            yield unpack_document(f["doc_z"], f.get("text_z"))
+        for record in sorted(self.snap.records("doc")):
+            yield self.snap.document(record)
 
     def cleanup(self, query: CleanupQuery) -> CleanupReport:
-        """The cleanup team's worklists (issue 5) over every stored document."""
+        """The cleanup team's worklists over every stored document."""
         return build_report(self.iter_documents(), query)
 
     def suggest(self, text: str, limit: int = 5) -> list[SearchHit]:
         """The closest titles / 文号 to `text` (for a no-results page): any word may match."""
         from regsearch.index.analyzer import query_terms
 
-        terms = query_terms(text)
+        terms = list(dict.fromkeys(query_terms(text)))[:32]
         if not terms:
             return []
-        q = Q.Or([Q.Term(f, t) for t in terms for f in ("title", "number")])
+        root = QueryNode(
+            "or", children=[QueryNode("word", t, f) for t in terms for f in ("title", "number")]
+        )
+        self.searches += 1
+        ids, scores = self.snap.match(Match(root), "doc")
+        order = np.lexsort((ids, -scores))[:limit]
         day = today()
-        out = []
-        for hit in self.searcher.search(OfKind("doc", q), limit=limit):
-            f = hit.fields()
-            out.append(
-                SearchHit(
-                    id=f["id"],
-                    title=f.get("title_s", ""),
-                    score=_score(hit),
-                    doc_number=f.get("docnum"),
-                    status=status_at(stored_dates(f), day)[0].value,
-                    publish_date=f.get("publish"),
-                    collection=f.get("collection"),
-                    source=f.get("source"),
-                )
-            )
-        return out
+        return [self._summary(int(ids[i]), day, round(float(scores[i]), 4)) for i in order]
 
     def stats(self) -> dict[str, Any]:
-        self.refresh()
-        docs = sorted(self._cache.kind("doc"))
-        day = today()
-        facets = self._facets(docs, day)
-        collections = Counter(self._column("collection")[d] for d in docs)
+        docs = sorted(self.snap.records("doc"))
+        facets = self.filters.facets(self.snap, docs, today())
+        collections: dict[str, int] = {}
+        for value in self.snap.column("collection").values(docs):
+            if value:
+                collections[value] = collections.get(value, 0) + 1
+        meta = self.snap.meta
         return {
             "documents": len(docs),
-            "articles": len(self._cache.kind("article")),
-            "collections": dict(collections.most_common()),
+            "articles": len(self.snap.records("article")),
+            "collections": dict(sorted(collections.items(), key=lambda kv: (-kv[1], kv[0]))),
             "levels": {f.value: f.count for f in facets["level"]},
             "statuses": {f.value: f.count for f in facets["status"]},
-            "index_bytes": store.index_bytes(self._gen) if self._gen else 0,
-            "index_dir": str(self.index_dir),
-            "schema_version": self._meta.get("schema_version"),
-            "built_at": self._meta.get("built_at"),
+            "index_bytes": self.snap.index_bytes(),
+            "index_dir": str(self.service.index_dir),
+            "generation": self.snap.generation,
+            "schema_version": meta.get("schema_version"),
+            "built_at": meta.get("built_at"),
         }
 
+    def check(self) -> dict[str, Any]:
+        """Read every part of the generation (IndexDamaged if it cannot)."""
+        self.snap.check()
+        return {
+            "generation": self.snap.generation,
+            "documents": len(self.snap.records("doc")),
+            "built_at": self.snap.meta.get("built_at"),
+        }
 
-def _facet_list(counts: Counter[str], by_value: bool = False) -> list[FacetCount]:
-    items = (
-        sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-        if by_value
-        else counts.most_common()
-    )
-    return [FacetCount(value=v, count=c) for v, c in items]
+    def warm_up(self) -> int:
+        """Load what question search keeps in memory (whole-index arrays, the postings of
+        the words questions use most) before the first question needs it: a server calls
+        this in the background at start. Returns the number of postings lists read."""
+        from regsearch.search.question_rank import QuestionRewriter, warm_up
 
-
-def _score(hit: Any) -> float:
-    """The relevance score (sorted searches carry sort keys instead: 0.0)."""
-    return round(hit.score, 4) if isinstance(hit.score, float) else 0.0
+        rewrite = self.service.rewrite
+        if not isinstance(rewrite, QuestionRewriter):
+            return 0
+        return warm_up(self.snap, rewrite.model)

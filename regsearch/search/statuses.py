@@ -1,21 +1,14 @@
-"""Statuses shown in results: computed with `status_at` as of the query's day."""
+"""The evidence shown beside a derived status (the relation or date that decided it)."""
 
 from __future__ import annotations
 
-from regsearch.index.records import stored_dates
 from regsearch.model import Document
-from regsearch.status import STATUS_COLUMNS, status_at
 
 _RELATIONS_FOR = {
     "repeal": ("repealed_by",),
     "expiry": ("expired_by",),
     "version_chain": ("superseded_by",),
 }
-
-
-def status_of(values: list[str], day: str) -> str:
-    """Status from the stored StatusDates columns (status.STATUS_COLUMNS order)."""
-    return status_at(stored_dates(dict(zip(STATUS_COLUMNS, values, strict=True))), day)[0].value
 
 
 def evidence_for(doc: Document, source: str) -> str:

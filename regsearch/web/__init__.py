@@ -1,4 +1,5 @@
-"""The public web front end: `create_app()` builds a Flask app over one shared `SearchService`.
+"""The public web front end: `create_app()` builds a Flask app over one `SearchService`
+(each request reads one snapshot of the index, see `state`).
 
 Pages and their JSON twins are two blueprints over the same service; both are
 read-only GET routes. Configuration comes from `REGSEARCH_*` environment
@@ -49,10 +50,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("SERVICE") is not None:
         app.extensions["regsearch.service"] = app.config["SERVICE"]
 
-    from regsearch.web import api, errors, filters, pages
+    from regsearch.web import api, errors, filters, pages, state
 
+    state.register(app)
     filters.register(app)
     errors.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    from regsearch.web import writeside  # accounts, editing, review, updates (issue 13)
+
+    writeside.init_app(app)
     return app

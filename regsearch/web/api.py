@@ -47,10 +47,13 @@ def stats():  # type: ignore[no-untyped-def]
 
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
-    """Liveness plus whether the index answers (503 while it is missing)."""
+    """Liveness plus whether the index can be read (503 while it is missing or damaged)."""
+    from regsearch.web.errors import classify
+
     try:
-        documents = get_service().stats().get("documents")
+        found = get_service().check()
     except RegsearchError as exc:
-        body = {"status": "unavailable", "error": {"code": "index_missing", "message": str(exc)}}
+        _status, code = classify(exc)
+        body = {"status": "unavailable", "error": {"code": code, "message": str(exc)}}
         return jsonify(body), 503
-    return jsonify({"status": "ok", "documents": documents})
+    return jsonify({"status": "ok", **found})

@@ -11,7 +11,14 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from regsearch.errors import BadQuery, DocumentNotFound, IndexBusy, IndexMissing, RegsearchError
+from regsearch.errors import (
+    BadQuery,
+    DocumentNotFound,
+    IndexBusy,
+    IndexDamaged,
+    IndexMissing,
+    RegsearchError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,8 @@ def classify(exc: RegsearchError) -> tuple[int, str]:
         return 503, "index_missing"
     if isinstance(exc, IndexBusy):
         return 503, "index_busy"
+    if isinstance(exc, IndexDamaged):
+        return 503, "index_damaged"
     return 400, "error"
 
 

@@ -7,16 +7,23 @@ are repeated (`?status=现行有效&status=已修改`).
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from regsearch.errors import BadQuery
-from regsearch.model import SearchQuery, Status
+from regsearch.model import SearchQuery
+from regsearch.search.params import (
+    SORTS,
+    BadParam,
+    check_date,
+    check_range,
+    check_sort,
+    check_statuses,
+)
 
-SORTS = ("relevance", "newest", "oldest")
+__all__ = ["SORTS", "BadParam", "parse_search", "query_to_args", "parse_doc_as_of"]
+
 FILTERS = ("status", "level", "authority", "region", "collection")
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"", "0", "false", "no", "off"}
@@ -31,28 +38,8 @@ DEFAULT_LIMITS: dict[str, int] = {
 }
 
 
-class BadParam(BadQuery):
-    """A request parameter is out of bounds or malformed (HTTP 400)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def _limit(config: Mapping[str, Any], key: str) -> int:
     return int(config.get(key, DEFAULT_LIMITS[key]))
-
-
-def parse_date(value: str | None, name: str) -> str | None:
-    """An ISO date (YYYY-MM-DD) or None; anything else is a 400."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return _dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        message = f"参数 {name} 不是有效日期：{value}（应为 YYYY-MM-DD）"
-        raise BadParam("bad_date", message) from None
 
 
 def parse_int(value: str | None, name: str, default: int, low: int, high: int) -> int:
@@ -91,11 +78,7 @@ def parse_filter(args: MultiDict, name: str, config: Mapping[str, Any]) -> list[
     if any(len(v) > longest for v in values):
         raise BadParam("too_long", f"参数 {name} 的取值过长（最多 {longest} 个字符）")
     if name == "status":
-        known = {s.value for s in Status}
-        unknown = [v for v in values if v not in known]
-        if unknown:
-            choices = "、".join(s.value for s in Status)
-            raise BadParam("bad_status", f"未知的时效状态：{unknown[0]}（可选：{choices}）")
+        check_statuses(values)
     return values
 
 
@@ -105,19 +88,14 @@ def parse_search(args: MultiDict, config: Mapping[str, Any]) -> SearchQuery:
     longest = _limit(config, "MAX_QUERY_LENGTH")
     if len(q) > longest:
         raise BadParam("query_too_long", f"查询过长：最多 {longest} 个字符")
-    sort = (args.get("sort") or "relevance").strip() or "relevance"
-    if sort not in SORTS:
-        raise BadParam("bad_sort", f"未知的排序方式：{sort}（可选：relevance、newest、oldest）")
-    date_from = parse_date(args.get("from"), "from")
-    date_to = parse_date(args.get("to"), "to")
-    if date_from and date_to and date_from > date_to:
-        raise BadParam("bad_date_range", f"起始日期 {date_from} 晚于截止日期 {date_to}")
+    sort = check_sort((args.get("sort") or "relevance").strip() or "relevance")
+    date_from, date_to = check_range(args.get("from"), args.get("to"))
     filters = {name: parse_filter(args, name, config) for name in FILTERS}
     return SearchQuery(
         q=q,
         date_from=date_from,
         date_to=date_to,
-        as_of=parse_date(args.get("as_of"), "as_of"),
+        as_of=check_date(args.get("as_of"), "时效日期"),
         sort=sort,
         page=parse_int(args.get("page"), "page", 1, 1, _limit(config, "MAX_PAGE")),
         per_page=parse_int(
@@ -158,4 +136,4 @@ def query_to_args(query: SearchQuery, config: Mapping[str, Any]) -> MultiDict:
 
 
 def parse_doc_as_of(args: MultiDict) -> str | None:
-    return parse_date(args.get("as_of"), "as_of")
+    return check_date(args.get("as_of"), "时效日期")

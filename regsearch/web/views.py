@@ -24,7 +24,7 @@ FACET_LABELS = {
     "year": "发布年份",
     "collection": "文库",
 }
-MAX_DIAGNOSES = 10  # extra searches on a no-results page
+MAX_DIAGNOSES = 6  # extra searches on a no-results page (counts only: no facets, no snippets)
 
 
 @dataclass
@@ -122,18 +122,26 @@ def _relaxations(query: SearchQuery) -> list[tuple[str, SearchQuery]]:
     words = query.q.split()
     if len(words) > 1:
         for i, word in enumerate(words):
+            if word in words[:i]:
+                continue  # dropping a repeated word again would search the same thing
             rest = " ".join(words[:i] + words[i + 1 :])
             out.append((f"关键词“{word}”", dataclasses.replace(query, q=rest)))
     return out
 
 
-def diagnose(service: Any, query: SearchQuery, config: Mapping[str, Any]) -> list[Link]:
-    """For an empty result: which single filter or word, once removed, brings results back."""
+def diagnose(
+    reader: Any, query: SearchQuery, config: Mapping[str, Any], budget: int = MAX_DIAGNOSES
+) -> list[Link]:
+    """For an empty result: which single filter or word, once removed, brings results back.
+    At most `budget` relaxations are counted (`reader.searches` counts the work done)."""
     found = []
-    for label, relaxed in _relaxations(query)[:MAX_DIAGNOSES]:
+    stop = reader.searches + budget
+    for label, relaxed in _relaxations(query):
+        if reader.searches >= stop:
+            break
         relaxed = dataclasses.replace(relaxed, page=1)
         try:
-            total = service.search(dataclasses.replace(relaxed, per_page=1)).total
+            total = reader.count(relaxed)
         except BadQuery:
             continue
         if total:

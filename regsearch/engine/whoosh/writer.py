@@ -1,25 +1,29 @@
-"""Build and update the index: incremental (content hash), atomic (generations), locked.
+"""The Whoosh writer: applies a change set as a new generation, atomically, under a lock.
 
-Analysis and posting writing are the slow parts, so a large batch is split
-between forked worker processes, each writing whoosh segments of its own; the
-parent (the one process holding the lock) deletes replaced documents and commits
-all segments in one table of contents, so readers see all or nothing.
+Analysis and posting writing are the slow parts, so a large batch is split between
+forked worker processes, each writing whoosh segments of its own; the parent (the
+one process holding the lock) deletes replaced documents and commits all segments
+in one table of contents, so readers see all or nothing. Workers die with the
+parent (PR_SET_PDEATHSIG) and drop their copy of the lock, so a killed ingest
+releases the lock at once.
 
 Documents and articles always go to separate segments (one per kind per writer),
-so that a document query never reads article postings (search.kindq); updates
-merge small segments of the same kind once there are more than MAX_SEGMENTS.
+so that a document query never reads article postings (`snapshot.match` skips the
+segments of the other kind); updates merge small segments of the same kind once
+there are more than MAX_SEGMENTS.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as _dt
 import gc
-import json
 import multiprocessing
 import os
+import signal
 import traceback
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -29,16 +33,14 @@ from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import NO_MERGE
 
-from regsearch.index import store
-from regsearch.index.fastwrite import fast_writer
-from regsearch.index.records import records_for, unpack_document
-from regsearch.index.schema import SCHEMA_VERSION, make_schema
+from regsearch.engine import ChangeSet, Progress
+from regsearch.engine.whoosh import store
+from regsearch.engine.whoosh.fastwrite import fast_writer
+from regsearch.engine.whoosh.records import records_for, unpack_document
+from regsearch.engine.whoosh.schema import SCHEMA_VERSION, make_schema
+from regsearch.errors import IndexDamaged
 from regsearch.index.segment import get_segmenter
-from regsearch.ingest.derive import changes_anything, rederive
-from regsearch.ingest.identity import source_ids
 from regsearch.model import Document
-
-Progress = Callable[[int, int], None]
 
 # Below this many documents worker processes cost more than they save.
 POOL_THRESHOLD = 40
@@ -46,49 +48,7 @@ MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
 KINDS = ("doc", "article")
 # More segments of one kind than this are merged (see _compact).
 MAX_SEGMENTS = 8
-
-
-@dataclass
-class UpdateReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    relinked: list[str] = field(default_factory=list)  # stored docs whose relations changed
-    generation: str = ""
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "removed": len(self.removed),
-            "relinked": len(self.relinked),
-        }
-
-
-def _load_stored(ix: Any) -> dict[str, Document]:
-    docs: dict[str, Document] = {}
-    with ix.searcher() as s:
-        for docnum in s.docs_for_query(Term("kind", "doc")):
-            f = s.stored_fields(docnum)
-            docs[f["id"]] = unpack_document(f["doc_z"], f.get("text_z"))
-    return docs
-
-
-def _fingerprint(doc: Document) -> str:
-    data = doc.to_dict()
-    return json.dumps(
-        [
-            data["relations"],
-            data["status"],
-            data["status_source"],
-            data["status_evidence"],
-            source_ids(doc),
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+_PR_SET_PDEATHSIG = 1
 
 
 def _balanced(docs: list[Document], parts: int) -> list[list[Document]]:
@@ -123,8 +83,20 @@ def _finalize(writers: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _worker(ix: Any, docs: list[Document], queue: Any, parent: int) -> None:
+def _die_with_parent(lock_fd: int | None) -> None:
+    """In a forked worker: be killed when the parent dies, and drop the inherited copy of
+    the write lock, so that a killed ingest leaves no worker and no lock behind."""
+    if lock_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(lock_fd)
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _worker(ix: Any, docs: list[Document], queue: Any, parent: int, lock_fd: int | None) -> None:
     """Child process: analyze `docs` and write them to segments of its own (one per kind)."""
+    _die_with_parent(lock_fd)
     # Millions of small posting tuples and no reference cycles: the cyclic garbage
     # collector would only rescan them over and over (a third of the build time).
     gc.disable()
@@ -147,13 +119,13 @@ def _worker(ix: Any, docs: list[Document], queue: Any, parent: int) -> None:
 
 
 def _parallel_segments(
-    ix: Any, docs: list[Document], procs: int, progress: Progress | None
+    ix: Any, docs: list[Document], procs: int, progress: Progress | None, lock_fd: int | None
 ) -> list[Any]:
     """Write `docs` into new segments (one per kind per worker process); returns them."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     workers = [
-        ctx.Process(target=_worker, args=(ix, share, queue, os.getpid()), daemon=True)
+        ctx.Process(target=_worker, args=(ix, share, queue, os.getpid(), lock_fd), daemon=True)
         for share in _balanced(docs, procs)
     ]
     for w in workers:
@@ -219,7 +191,13 @@ def _compact(ix: Any, segments: list[Any]) -> list[Any]:
     return out
 
 
-def _write(ix: Any, delete: list[str], docs: list[Document], progress: Progress | None) -> None:
+def _write(
+    ix: Any,
+    delete: list[str],
+    docs: list[Document],
+    progress: Progress | None,
+    lock_fd: int | None = None,
+) -> None:
     """Delete, add and commit in one whoosh transaction (single writer, parallel analysis).
 
     New records go to side segments, one per kind (documents apart from articles, so
@@ -239,7 +217,7 @@ def _write(ix: Any, delete: list[str], docs: list[Document], progress: Progress 
                     progress(i, len(docs))
             segments = _finalize(writers)
         else:
-            segments = _parallel_segments(ix, docs, procs, progress)
+            segments = _parallel_segments(ix, docs, procs, progress, lock_fd)
         existing = [s for s in writer._merge_segments(NO_MERGE, None, None) if s.doc_count()]
         writer._close_segment()
         writer._commit_toc(_compact(ix, [*existing, *segments]))
@@ -249,105 +227,95 @@ def _write(ix: Any, delete: list[str], docs: list[Document], progress: Progress 
         raise
 
 
-def update_index(
-    index_dir: str | Path,
-    documents: list[Document],
-    *,
-    prune: bool = False,
-    rebuild: bool = False,
-    progress: Progress | None = None,
-    collections: Iterable[str] = (),
-    keep_sources: Iterable[str] = (),
-) -> UpdateReport:
-    """Add new, replace changed and (with `prune`) remove vanished documents, atomically.
+class WhooshWriter:
+    """The one writer of an index directory (see `regsearch.engine.Writer`)."""
 
-    `documents` are records (`regsearch.ingest.ingest_paths` gives them); with an index
-    already there, its records and these are derived again from their source documents
-    (see the identity hook below), so a record's sources are replaced, never duplicated.
-    `prune` removes stored source documents of `collections` (and of the collections
-    present in `documents`) that this run did not produce, except those from
-    `keep_sources` (files that exist but failed to read this time). Raises IndexBusy if
-    another writer holds the lock.
-    """
-    index_dir = Path(index_dir)
-    report = UpdateReport()
-    with store.write_lock(index_dir):
-        base = None if rebuild else store.current_generation(index_dir)
-        if base is not None and store.read_meta(base).get("schema_version") != SCHEMA_VERSION:
-            base = None  # an old schema cannot be updated in place: rebuild
-        stored: dict[str, Document] = {}
-        if base is not None:
-            stored = _load_stored(windex.open_dir(str(base)))
+    def __init__(self, index_dir: Path, rebuild: bool = False) -> None:
+        self.index_dir = index_dir
+        self.rebuild = rebuild
+        self.base: str | None = None
+        self.base_meta: Mapping[str, Any] = {}
+        self._lock: Any = None
+        self._fd: int | None = None
+        self._base_ix: Any = None
 
-        # --- identity hook (issue 11; to be re-seated on the engine writer) ----------
-        # Records are derived from source documents: the stored records are taken apart
-        # into theirs, the re-ingested ones replace them (prune drops vanished ones) and
-        # all are merged into one record per version and linked again.
-        scope = None
-        if prune:
-            scope = set(collections) | {d.collection for d in documents}
-            scope |= {ref.collection for d in documents for ref in d.sources}
-        if stored and not changes_anything(stored.values(), documents, scope, keep_sources):
-            current = stored  # every source read again is as stored: nothing to derive
-        elif stored:
-            current = {
-                d.id: d
-                for d in rederive(
-                    stored.values(),
-                    documents,
-                    prune_collections=scope,
-                    keep_sources=keep_sources,
-                ).records
-            }
-        else:
-            current = {d.id: d for d in documents}
-        # --------------------------------------------------------------------------------
+    def __enter__(self) -> WhooshWriter:
+        self._lock = store.write_lock(self.index_dir)
+        self._fd = self._lock.__enter__()
+        try:
+            self._open_base()
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        return self
 
-        # "unchanged" counts the records this run read again, not every record kept
-        read_again = {ref.id for d in documents for ref in d.sources} | {d.id for d in documents}
-        to_write: dict[str, Document] = {}
-        for doc_id, doc in current.items():
-            old = stored.get(doc_id)
-            if old is None:
-                report.added.append(doc_id)
-                to_write[doc_id] = doc
-            elif old.content_hash != doc.content_hash or not doc.content_hash:
-                report.updated.append(doc_id)
-                to_write[doc_id] = doc
-            else:
-                if read_again.intersection(source_ids(doc)):
-                    report.unchanged.append(doc_id)  # its sources are as they were
-                if _fingerprint(old) != _fingerprint(doc):
-                    report.relinked.append(doc_id)  # ... but its links or status moved
-                    to_write[doc_id] = doc
-        report.removed = [i for i in stored if i not in current]
+    def __exit__(self, *exc: object) -> None:
+        self._lock.__exit__(*exc)
 
-        if base is not None and not to_write and not report.removed:
-            report.generation = base.name
-            return report
+    def _open_base(self) -> None:
+        """The generation the changes apply to. One that cannot be read is refused (an
+        update would otherwise rebuild from the new files alone and drop the rest)."""
+        name = store.current_name(self.index_dir)
+        store.remove_abandoned(self.index_dir, name)
+        if self.rebuild or name is None:
+            return
+        gen = self.index_dir / name
+        if not gen.is_dir():
+            raise IndexDamaged(f"索引指针指向不存在的 {gen}；" + store.rebuild_hint(self.index_dir))
+        meta = store.read_meta(gen)
+        store.check_meta(gen, meta)
+        self._base_ix = store.open_whoosh(gen)
+        self.base, self.base_meta = name, meta
 
-        gen = store.new_generation(index_dir, base)
+    def documents(self) -> Iterator[Document]:
+        if self._base_ix is None:
+            return
+        try:
+            with self._base_ix.searcher() as s:
+                for docnum in s.docs_for_query(Term("kind", "doc")):
+                    f = s.stored_fields(docnum)
+                    yield unpack_document(f["doc_z"], f.get("text_z"))
+        except IndexDamaged:
+            raise
+        except Exception as exc:  # noqa: BLE001 - damaged segment files
+            raise store.damaged(self.index_dir / (self.base or ""), exc) from None
+
+    def apply(
+        self, changes: ChangeSet, meta: Mapping[str, Any], progress: Progress | None = None
+    ) -> str:
+        base = self.index_dir / self.base if self.base else None
+        try:
+            gen = store.new_generation(self.index_dir, base)
+        except OSError as exc:
+            raise store.unwritable(self.index_dir, exc) from None
         try:
             ix = (
                 windex.open_dir(str(gen))
                 if base is not None
                 else windex.create_in(str(gen), make_schema())
             )
-            delete = [*report.removed, *(i for i in to_write if i in stored)]
+            docs = list(changes.upserts)
+            delete = [*changes.deletes, *(d.id for d in docs)] if base is not None else []
             get_segmenter()  # load once in the parent: forked workers inherit it
-            _write(ix, delete, list(to_write.values()), progress)
+            _write(ix, delete, docs, progress, self._fd)
             with ix.searcher() as s:
                 n_docs = len(list(s.docs_for_query(Term("kind", "doc"))))
                 n_all = s.doc_count()
-            meta = {
+            full = {
+                **(self.base_meta if base is not None else {}),  # e.g. the store sequence
+                **meta,
                 "schema_version": SCHEMA_VERSION,
                 "built_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                 "documents": n_docs,
                 "articles": n_all - n_docs,
             }
-            store.publish(index_dir, gen, meta)
+            store.publish(self.index_dir, gen, full)
+        except OSError as exc:
+            store.discard(gen)
+            raise store.unwritable(self.index_dir, exc) from None
         except BaseException:
             store.discard(gen)
             raise
-        report.generation = gen.name
-        return report
+        self.base, self.base_meta = gen.name, full
+        self._base_ix = windex.open_dir(str(gen))
+        return gen.name

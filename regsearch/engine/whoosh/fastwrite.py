@@ -31,7 +31,7 @@ from whoosh.system import emptybytes, pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from regsearch.index.schema import Preindexed, Unstored
+from regsearch.engine.whoosh.schema import Preindexed, Unstored
 
 # Whoosh zlib-compresses every posting block, even the one-posting blocks of most terms,
 # where it saves little and costs ~25 µs each (zlib's state set-up): only blocks of at

@@ -129,21 +129,27 @@ def _under_10000(n: int, inner: bool) -> str:
     return "".join(out)
 
 
+def ordinal_token(number: str, unit: str, sub: str | None = None) -> str | None:
+    """第3条 -> 第三条, 第十七条之1 -> 第十七条之一 (any unit: 条章节编款项); None when a
+    numeral is malformed or zero."""
+    value = cn_to_int(number)
+    if not value or value < 0:
+        return None
+    out = f"第{int_to_cn(value)}{unit}"
+    if sub:
+        sub_value = cn_to_int(sub)
+        if not sub_value or sub_value < 0:
+            return None
+        out += f"之{int_to_cn(sub_value)}"
+    return out
+
+
 def normalize_article_number(s: str) -> str | None:
     """第3条 / 第３条 / 第 三 条 / 第十七条之一 -> canonical Chinese; None if not one."""
     m = _ARTICLE_RE.match((s or "").strip())
     if not m:
         return None
-    main = cn_to_int(m.group(1))
-    if main is None or main <= 0:
-        return None
-    out = f"第{int_to_cn(main)}条"
-    if m.group(2):
-        sub = cn_to_int(m.group(2))
-        if sub is None or sub <= 0:
-            return None
-        out += f"之{int_to_cn(sub)}"
-    return out
+    return ordinal_token(m.group(1), "条", m.group(2))
 
 
 def article_ordinal(s: str) -> int | None:

@@ -1,4 +1,4 @@
-"""White space clean-up shared by every reader.
+"""White space, brackets and the search normal form, shared by ingest, index and search.
 
 Real sources carry CRLF line ends, zero-width spaces, ideographic spaces and
 NBSP, and lines made only of them; search, article splitting and hashing all
@@ -8,6 +8,7 @@ want one clean form.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 # Every Unicode space separator (U+3000, NBSP, U+2002 …) and tab -> a normal space.
@@ -18,33 +19,60 @@ _SPACES = {
 }
 _BLANK_RUNS = re.compile(r"\n{4,}")
 
-# Brackets that appear around the year of a 发文字号, mapped to 〔〕.
+# Brackets around the year of a 发文字号 (and ASCII parentheses) -> 〔〕. The search normal
+# form (`normalize`) maps these; full-width （） become ( ) under NFKC first.
+_YEAR_BRACKETS = {
+    "[": "〔",
+    "]": "〕",
+    "【": "〔",
+    "】": "〕",
+    "(": "〔",
+    ")": "〕",
+    "﹝": "〔",
+    "﹞": "〕",
+    "［": "〔",
+    "］": "〕",
+    "〖": "〔",
+    "〗": "〕",
+}
+_SEARCH_BRACKETS = str.maketrans(_YEAR_BRACKETS)
+# Reading a 发文字号 out of raw text also meets full-width parentheses and title and angle
+# brackets around the year (《2018》 in badly typed pages); titles keep their 《》 in the
+# search normal form, where they delimit cited titles.
 _BRACKETS = str.maketrans(
     {
-        "[": "〔",
-        "]": "〕",
-        "【": "〔",
-        "】": "〕",
-        "(": "〔",
-        ")": "〕",
+        **_YEAR_BRACKETS,
         "（": "〔",
         "）": "〕",
-        "﹝": "〔",
-        "﹞": "〕",
         "〈": "〔",
         "〉": "〕",
-        "［": "〔",
-        "］": "〕",
         "《": "〔",
         "》": "〕",
-        "〖": "〔",
-        "〗": "〕",
         "⟨": "〔",
         "⟩": "〕",
         "〘": "〔",
         "〙": "〕",
     }
 )
+
+
+def normalize(text: str) -> str:
+    """The search normal form: NFKC + lower case + one bracket form, keeping the length
+    (so character offsets into the original text stay valid)."""
+    out = unicodedata.normalize("NFKC", text)
+    if len(out) != len(text):
+        # Some character expands (… -> ...): map character by character, each to its
+        # NFKC form only where that keeps one character (one table, applied in C).
+        out = text.translate({ord(ch): _char_nfkc(ch) for ch in set(text)})
+    low = out.lower()
+    if len(low) == len(out):
+        out = low
+    return out.translate(_SEARCH_BRACKETS)
+
+
+def _char_nfkc(ch: str) -> str:
+    n = unicodedata.normalize("NFKC", ch)
+    return n if len(n) == 1 else ch
 
 
 def clean_text(s: str) -> str:

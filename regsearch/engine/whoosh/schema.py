@@ -1,16 +1,13 @@
-"""The Whoosh schema (with its version) and the record layout of documents and articles.
+"""The Whoosh schema of the record layout (`regsearch.index.layout`).
 
 Two kinds of records share one schema: `kind=doc` (one per Document, the whole
-text) and `kind=article` (one per 条, so a hit can name 第N条). The writer puts
-them in separate segments (regsearch.index.writer), so a document query never
-walks the ~40x more numerous article postings; an article finds its document
-through the `doc_id` column. Dates are stored
-as sortable `YYYY-MM-DD` strings (not NUMERIC, whose ranges are buggy in
-whoosh-reloaded 2.7.5). Attributes that are only filtered, sorted or faceted on
-are stored columns, not indexed (`Attr`): the service filters through cached
-columns (`regsearch.index.columns`). Status inputs are stored as the
-`StatusDates` events with sentinels for "never", so that a status as of any day
-is also a plain term-range query (`regsearch.index.statusq`, pinned by tests).
+text) and `kind=article` (one per 条). The writer puts them in separate segments
+(`writer`), so a document query never walks the ~40x more numerous article
+postings. Dates are stored as sortable `YYYY-MM-DD` strings (not NUMERIC, whose
+ranges are buggy in whoosh-reloaded 2.7.5). Attributes that are only filtered,
+sorted or faceted on are stored columns, not indexed (`Attr`): the service filters
+through columns (`columns`). Text fields use our analyzer (`LegalTokenizer` over
+`regsearch.index.analyzer.tokenize`), never jieba's ChineseAnalyzer.
 """
 
 from __future__ import annotations
@@ -19,20 +16,20 @@ import struct
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from itertools import accumulate
 from operator import add, sub
 from typing import Any
 
+from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Characters
 from whoosh.system import pack_uint
 
-from regsearch.index.analyzer import LegalAnalyzer, is_single_han
-from regsearch.status import ALWAYS, NEVER  # noqa: F401 - the sentinels, defined in status.py
+from regsearch.index.analyzer import is_single_han, tokenize
+from regsearch.index.layout import ALWAYS, NEVER, SCHEMA_VERSION
 
-# Bump when the schema or the record layout changes; an index of another version
-# must be rebuilt (`regsearch ingest --rebuild`).
-SCHEMA_VERSION = 6  # 6: st_iss (尚未发布, court cases), merged records with their sources
+__all__ = ["ALWAYS", "NEVER", "SCHEMA_VERSION", "make_schema"]
 
 TITLE_BOOST = 4.0
 NUMBER_BOOST = 3.0
@@ -126,6 +123,53 @@ def encode_tokens(tokens: list[tuple[str, int, int, int]]) -> bytes:
     return _COMPACT.encode([(p, s, e) for _t, p, s, e in tokens])
 
 
+class LegalTokenizer(Tokenizer):
+    """Whoosh tokenizer over `tokenize`; `index_mode` is "index" or "body" (see MODES)."""
+
+    def __init__(self, index_mode: str = "index") -> None:
+        self.index_mode = index_mode
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LegalTokenizer) and other.index_mode == self.index_mode
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.index_mode))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: Any,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize_: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos, start, end in tokenize(
+            value, mode="query" if mode == "query" else self.index_mode
+        ):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+def LegalAnalyzer(index_mode: str = "index") -> LegalTokenizer:  # noqa: N802 (whoosh naming)
+    """The analyzer of the schema's text fields."""
+    return LegalTokenizer(index_mode)
+
+
 class LegalText(TEXT):
     """A TEXT field with our analyzer and character offsets, that also takes `Preindexed`."""
 
@@ -151,7 +195,7 @@ class CharField(KEYWORD):
     def index(self, value: Any, **kwargs: Any) -> Any:
         if isinstance(value, Preindexed):
             return iter(value.items)
-        from regsearch.index.analyzer import normalize
+        from regsearch.text.clean import normalize
 
         counts = Counter(ch for ch in normalize(value) if is_single_han(ch))
         fb = self.format.field_boost

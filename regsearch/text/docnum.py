@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from regsearch.ingest.numerals import CN_NUMERAL_CHARS, FULLWIDTH_DIGITS, cn_to_int
+from regsearch.text.numerals import CN_NUMERAL_CHARS, FULLWIDTH_DIGITS, cn_to_int
 
 _CJK = r"\u4e00-\u9fff"
 _OPEN = re.escape("〔[【(（﹝〈［〖")

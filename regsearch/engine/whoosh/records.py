@@ -1,7 +1,8 @@
 """Document -> index records (one `doc` record plus one per article), and back.
 
-Runs in worker processes during a build: the text fields are analyzed here into
-`Preindexed` postings so the single writer process only files them.
+The layout is `regsearch.index.layout`'s. Runs in worker processes during a build: the
+text fields are analyzed here into `Preindexed` postings so the single writer process
+only files them.
 """
 
 from __future__ import annotations
@@ -13,16 +14,22 @@ from typing import Any
 
 from whoosh.system import pack_uint
 
-from regsearch.index.analyzer import is_single_han, normalize, tokenize
-from regsearch.index.schema import (
+from regsearch.engine.whoosh.schema import (
     ColumnOnly,
     Preindexed,
     Unstored,
     encode_tokens,
     make_schema,
 )
+from regsearch.index.analyzer import is_single_han, normalize, tokenize
+from regsearch.index.layout import (
+    STATUS_FIELDS,
+    attributes,
+    authorities,
+    canonical_doc_number,
+    exact_title,
+)
 from regsearch.model import Document
-from regsearch.status import STATUS_COLUMNS, StatusDates, dates_of, from_columns, to_columns
 
 _schema = None
 
@@ -32,20 +39,6 @@ def _fields() -> Any:
     if _schema is None:
         _schema = make_schema()
     return _schema
-
-
-def canonical_doc_number(text: str | None) -> str | None:
-    """The canonical 发文字号 of `text` (any bracket style), or None."""
-    if not text:
-        return None
-    from regsearch.ingest.docnum import normalize_doc_number
-
-    return normalize_doc_number(text)
-
-
-def exact_title(title: str) -> str:
-    """A whole title in one comparable form (no spaces, NFKC, one bracket style)."""
-    return "".join(normalize(title or "").split()).strip("《》")
 
 
 # zlib level 1: 3x faster to build than level 6 and barely larger for these texts.
@@ -86,20 +79,8 @@ def _chars(text: str | None) -> Preindexed | None:
     )
 
 
-STATUS_FIELDS = STATUS_COLUMNS
-
-
-def status_fields(dates: StatusDates) -> dict[str, str]:
-    return to_columns(dates)
-
-
-def stored_dates(fields: dict[str, Any]) -> StatusDates:
-    """The StatusDates kept in a record's stored fields."""
-    return from_columns(fields)
-
-
 def pack_document(doc: Document) -> bytes:
-    data = doc.to_dict(internal=True)
+    data = doc.to_dict(internal=True)  # with the record's packed source documents
     data["body"] = ""
     return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), ZLEVEL)
 
@@ -117,30 +98,15 @@ def unpack_text(text_z: bytes | None) -> str:
 # Document attributes that article records keep as columns / terms only, or leave out.
 ARTICLE_UNSTORED = frozenset({"authority1", "authority_kw", "level", "region", "publish", "year"})
 ARTICLE_OMITTED = frozenset({"topic", "effective", "expiry"})
-# An article's status comes from these columns; the status terms (statusq) are the documents'.
+# An article's status comes from these columns (documents store them too).
 ARTICLE_COLUMN_ONLY = frozenset(STATUS_FIELDS)
 
 
 def records_for(doc: Document) -> list[dict[str, Any]]:
     """The doc record and the article records of one document, ready for add_document."""
-    authorities = [a for a in [doc.authority, *doc.co_authorities] if a]
     number = canonical_doc_number(doc.doc_number) or doc.doc_number
-    common: dict[str, Any] = {
-        "doc_id": doc.id,
-        "title_s": doc.title,
-        "authority1": authorities[0] if authorities else None,
-        "authority_kw": ",".join(a.replace(",", " ") for a in authorities) or None,
-        "level": doc.level or None,
-        "region": doc.region or None,
-        "topic": doc.topic or None,
-        "collection": doc.collection or None,
-        "source": doc.source or None,
-        "publish": doc.publish_date or None,
-        "effective": doc.effective_date or None,
-        "expiry": doc.expiry_date or None,
-        "year": (doc.publish_date or "")[:4] or None,
-        **status_fields(dates_of(doc)),
-    }
+    common = attributes(doc)
+    common["title_s"] = common.pop("title")
     main: dict[str, Any] = {
         **common,
         "id": doc.id,
@@ -149,7 +115,7 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
         "body": _pre("body", doc.body),
         "chars": _chars(doc.body),
         "number": _pre("number", " ".join(x for x in {doc.doc_number, doc.doc_number_raw} if x)),
-        "authority": _pre("authority", " ".join(authorities)),
+        "authority": _pre("authority", " ".join(authorities(doc))),
         "docnum": number or None,
         "title_exact": exact_title(doc.title) or None,
         "content_hash": doc.content_hash or None,

@@ -1,0 +1,5 @@
+"""`python -m regsearch …` is the `regsearch` command."""
+
+from regsearch.cli import main
+
+main()

@@ -1,0 +1,40 @@
+"""The document store, source of truth of the write side (issue 13).
+
+open_store(index_dir=...)   the store that belongs to an index (one SQLite file
+                            next to it), or $REGSEARCH_STORE
+store.put_documents(...)    folder ingest and publishing write here
+sync.sync_index(store, dir) the index catches up from the store (the one hook
+                            into the index writer)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from regsearch.store.base import Store
+
+STORE_SUFFIX = ".store.sqlite3"
+
+
+def default_store_path(index_dir: str | Path | None = None) -> Path:
+    """$REGSEARCH_STORE, else the file next to the index: `indexes/main.store.sqlite3`."""
+    configured = os.environ.get("REGSEARCH_STORE")
+    if configured:
+        return Path(configured)
+    if index_dir is None:
+        from regsearch.engine import default_location as default_index_dir
+
+        index_dir = default_index_dir()
+    index = Path(index_dir)
+    return index.with_name(index.name + STORE_SUFFIX)
+
+
+def open_store(path: str | Path | None = None, index_dir: str | Path | None = None) -> Store:
+    """Open (creating and migrating if needed) the store at `path` or next to `index_dir`."""
+    from regsearch.store.sqlite import SQLiteStore
+
+    return SQLiteStore(Path(path) if path else default_store_path(index_dir))
+
+
+__all__ = ["STORE_SUFFIX", "Store", "default_store_path", "open_store"]
