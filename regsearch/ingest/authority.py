@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 PRC = "中华人民共和国"
 
@@ -110,6 +111,7 @@ def _near(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+@lru_cache(maxsize=4096)
 def normalize_authority(name: str | None, region: str | None = None) -> str | None:
     """One name per body: 中华人民共和国农业部 -> 农业部, 主席 -> 中华人民共和国主席,
     日自然资源部 -> 自然资源部, 省政府 (of 山东省) -> 山东省人民政府; None for no name."""

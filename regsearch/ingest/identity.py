@@ -348,7 +348,7 @@ def _rank(doc: Document) -> tuple[int, int, int, str, str]:
     version (not only the original publication), then the source that says most."""
     return (
         0 if is_official(doc) else 1,
-        0 if latest_revision(doc.history) else 1,
+        0 if doc.history and latest_revision(doc.history) else 1,
         -_richness(doc),
         doc.collection,
         doc.source,
@@ -553,7 +553,8 @@ def _with_ids(groups: list[list[Document]], previous: Mapping[str, str]) -> list
     records: list[Document] = []
     for group, rid in zip(groups, ids, strict=True):
         if rid is None:
-            own = [d.id for d in sorted(group, key=_rank)] + sorted(d.id for d in group)
+            ordered = group if len(group) == 1 else sorted(group, key=_rank)
+            own = [d.id for d in ordered] + sorted(d.id for d in group)
             rid = next((i for i in own if i not in taken), None)
             if rid is None:
                 rid = hashlib.sha1("\x1f".join(sorted(own)).encode()).hexdigest()[:16]
