@@ -36,8 +36,10 @@ from regsearch.search.provenance import document_link
 
 FORMATS = ("table", "csv", "json", "jsonl")
 TABLE_HEADERS = ("类别", "标题", "文号", "时效状态", "事由日期", "依据", "关联文件", "ID")
-# Only these shrink to fit the terminal (index -> least width); 文号 and ID are never cut.
+# Only these shrink to fit the terminal (index -> least width), evidence and the related
+# document before the title; 文号 and ID are never cut.
 TABLE_FLEXIBLE = {1: 12, 5: 12, 6: 12}
+SHRINK_FIRST = (5, 6)
 # --kind and --group-by take the English names or the Chinese labels.
 KIND_NAMES = {**{k: k for k in KINDS}, **{label: k for k, label in KIND_LABELS.items()}}
 GROUP_NAMES = {**{g: g for g in GROUP_BY}, **{GROUP_LABELS[g]: g for g in GROUP_BY}}
@@ -66,7 +68,9 @@ def render_table(report: CleanupReport) -> str:
     width = terminal_width()
 
     def table(rows: list[CleanupRow]) -> str:
-        return format_table(TABLE_HEADERS, _table_rows(rows), width, TABLE_FLEXIBLE)
+        return format_table(
+            TABLE_HEADERS, _table_rows(rows), width, TABLE_FLEXIBLE, shrink_first=SHRINK_FIRST
+        )
 
     if not report.group_by:
         return table(report.rows) + "\n"

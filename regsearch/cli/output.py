@@ -61,20 +61,12 @@ def _cell(value: Any) -> str:
     return " ".join(("" if value is None else str(value)).split())
 
 
-def fit_widths(
-    natural: Sequence[int],
-    width: int | None,
-    flexible: Mapping[int, int],
-) -> list[int]:
-    """Column widths within `width`: only the `flexible` columns (index -> minimum width)
-    shrink, the widest first, never below their minimum; the others keep their width."""
-    widths = list(natural)
-    if width is None:
-        return widths
-    spare = width - (sum(widths) + len(GAP) * (len(widths) - 1))
+def _water_fill(widths: list[int], width: int, flexible: Mapping[int, int]) -> None:
+    """Cut the `flexible` columns (index -> minimum) to one common cap, the largest that
+    makes the row fit `width` (never below a column's minimum)."""
+    spare = width - _total(widths)
     if spare >= 0 or not flexible:
-        return widths
-    # The largest cap C so that the flexible columns, each cut to max(C, its minimum), fit.
+        return
     budget = sum(widths[i] for i in flexible) + spare
 
     def used(cap: int) -> int:
@@ -86,6 +78,22 @@ def fit_widths(
         low, high = (mid, high) if used(mid) <= budget else (low, mid - 1)
     for i, least in flexible.items():
         widths[i] = min(widths[i], max(low, least))
+
+
+def fit_widths(
+    natural: Sequence[int],
+    width: int | None,
+    flexible: Mapping[int, int],
+    shrink_first: Sequence[int] = (),
+) -> list[int]:
+    """Column widths within `width`: only the `flexible` columns (index -> minimum width)
+    shrink, the widest first, never below their minimum, those in `shrink_first` before
+    the others; the other columns keep their width."""
+    widths = list(natural)
+    if width is None:
+        return widths
+    _water_fill(widths, width, {i: flexible[i] for i in shrink_first if i in flexible})
+    _water_fill(widths, width, flexible)
     return widths
 
 
@@ -105,10 +113,12 @@ def format_table(
     flexible: Mapping[int, int] | None = None,
     details: Sequence[Sequence[str]] | None = None,
     droppable: Sequence[int] = (),
+    shrink_first: Sequence[int] = (),
 ) -> str:
     """An aligned plain-text table (CJK-aware) no wider than `width` where it can be: the
-    `flexible` columns (index -> minimum) are shortened, the others are never cut; if it
-    still does not fit, the `droppable` columns are left out, in that order.
+    `flexible` columns (index -> minimum) are shortened (`shrink_first` ones before the
+    others), the others are never cut; if it still does not fit, the `droppable` columns
+    are left out, in that order.
 
     `details` gives each row lines printed under it, indented to the second column and
     cut to `width` (a search hit's snippet).
@@ -129,7 +139,8 @@ def format_table(
         natural = [natural[i] for i in keep]
         cells = [[row[i] for i in keep] for row in cells]
         pending = [d - (d > drop) for d in pending]
-    widths = fit_widths(natural, width, flexible)
+        shrink_first = [d - (d > drop) for d in shrink_first if d != drop]
+    widths = fit_widths(natural, width, flexible, shrink_first)
     lines = [GAP.join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip()]
     lines.append(GAP.join("-" * w for w in widths))
     indent = " " * (widths[0] + len(GAP)) if details and len(widths) > 1 else ""
