@@ -334,7 +334,9 @@ def test_a_report_with_its_conclusions_filled_in_is_a_worklist(run, tmp_path: Pa
     rows["rules2015"][conclusion] = "修改"
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerows([["标题", "关于2025年第二批清理结果的决定"], ["决定日期", "2025-07-01"], *table])
+    writer.writerows(
+        [["标题", "关于2025年第二批清理结果的决定"], ["决定日期", "2025-07-01"], *table]
+    )
     (tmp_path / "第二批.csv").write_text(buf.getvalue(), encoding="utf-8-sig")
     result = ingest_paths([INDEX_SRC, tmp_path])
     assert [s.reason for s in result.skips if s.failed] == []

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - exact expected messages are wider than 100 columns
 """The terminal as legal staff use it every day: unquoted queries, usage errors with exit 2,
 tables that fit the terminal, `show` by any name, and no tracebacks (CliRunner)."""
 
@@ -67,10 +68,10 @@ def test_a_mistyped_option_is_still_an_error(cli) -> None:  # type: ignore[no-un
 # --- every bad option value is a usage error (exit 2) ---------------------------------
 
 STATUSES = "尚未施行、现行有效、已修改、部分失效、已失效、已废止"
-LEVELS = "宪法、法律、行政法规、监察法规、司法解释、部门规章、地方性法规、地方政府规章、规范性文件、其他"
-KINDS = (
-    "superseded、repealed、expired、expiring、not-yet-effective、broken-basis、duplicates"
+LEVELS = (
+    "宪法、法律、行政法规、监察法规、司法解释、部门规章、地方性法规、地方政府规章、规范性文件、其他"
 )
+KINDS = "superseded、repealed、expired、expiring、not-yet-effective、broken-basis、duplicates"
 
 
 @pytest.mark.parametrize(
@@ -101,7 +102,9 @@ def test_bad_option_values_exit_2_with_the_known_values(cli, args, message) -> N
 
 
 def test_dates_may_be_a_year_or_a_month(cli) -> None:  # type: ignore[no-untyped-def]
-    in_2019 = ids(cli("search", "示范", "--from", "2019", "--to", "2019", "--json", "--limit", "50"))
+    in_2019 = ids(
+        cli("search", "示范", "--from", "2019", "--to", "2019", "--json", "--limit", "50")
+    )
     assert set(in_2019) == {"d-gov", "d-eq", "d-plus", "d-minus", "d-at", "d-tab", "d-finance"}
     assert ids(cli("search", "示范", "--from", "2019-05", "--to", "2019-05", "--json")) == ["d-at"]
 
@@ -159,11 +162,22 @@ def test_piped_output_keeps_whole_cells(cli) -> None:  # type: ignore[no-untyped
     res = cli("search", "监管")
     assert res.stdout.splitlines()[0] == "共 1 条结果（第 1/1 页）"
     row = res.stdout.splitlines()[3]
-    assert row.split() == ["d-gov", "现行有效", "国办发〔2019〕1号", "2019-01-05", "国务院办公厅关于推行示范监管的通知"]
+    assert row.split() == [
+        "d-gov",
+        "现行有效",
+        "国办发〔2019〕1号",
+        "2019-01-05",
+        "国务院办公厅关于推行示范监管的通知",
+    ]
     # columns line up in terminal cells: each starts where its header starts
     header = res.stdout.splitlines()[1]
-    assert display_width(header[: header.index("文号")]) == display_width(row[: row.index("国办发")])
-    assert res.stdout.splitlines()[4].strip() == "各省、自治区、直辖市人民政府：推行示范监管，现通知如下。"
+    assert display_width(header[: header.index("文号")]) == display_width(
+        row[: row.index("国办发")]
+    )
+    assert (
+        res.stdout.splitlines()[4].strip()
+        == "各省、自治区、直辖市人民政府：推行示范监管，现通知如下。"
+    )
 
 
 def test_a_page_past_the_last_says_so(cli) -> None:  # type: ignore[no-untyped-def]
@@ -230,14 +244,19 @@ def test_show_speaks_chinese_and_prints_the_whole_text_on_request(cli) -> None: 
     assert "  新版本（取代本文件）：《中华人民共和国示范保护法》 2020-06-01  ID d-law-2020" in out
     for internal in ("default", "version_chain", "superseded_by", "lawrefbook", ".md"):
         assert internal not in out
-    assert out.endswith("共 3 条（第一条至第三条）。加 --full 显示全文，--article 第一条 只显示一条。\n")
+    assert out.endswith(
+        "共 3 条（第一条至第三条）。加 --full 显示全文，--article 第一条 只显示一条。\n"
+    )
     full = cli("show", "d-law-2010", "--full").stdout
     assert full.endswith(
         "\n【第一章 总则】\n第一条 旧版第1项规定，示范条款的内容。\n"
         "第二条 旧版第2项规定，示范条款的内容。\n第三条 旧版第3项规定，示范条款的内容。\n"
     )
     gov = cli("show", "d-gov").stdout
-    assert "来源      中国政府网：https://www.gov.cn/zhengce/content/2019-01/05/content_5000001.htm" in gov
+    assert (
+        "来源      中国政府网：https://www.gov.cn/zhengce/content/2019-01/05/content_5000001.htm"
+        in gov
+    )
 
 
 # --- no tracebacks --------------------------------------------------------------------
@@ -254,9 +273,7 @@ def test_output_into_a_missing_folder(cli, tmp_path: Path) -> None:  # type: ign
 def test_a_full_disk(cli) -> None:  # type: ignore[no-untyped-def]
     res = cli("cleanup", "--as-of", AS_OF, "--format", "csv", "-o", "/dev/full")
     assert res.exit_code == 1
-    assert res.stderr == (
-        "错误: 磁盘空间不足。请腾出空间后重试（原有索引和文件不受影响）。\n"
-    )
+    assert res.stderr == ("错误: 磁盘空间不足。请腾出空间后重试（原有索引和文件不受影响）。\n")
 
 
 def test_debug_shows_the_traceback(daily_index: Path) -> None:
@@ -327,7 +344,9 @@ def test_samples_beside_real_documents_are_pointed_out(tmp_path: Path, data_dir:
     assert runner.invoke(main, ["ingest", str(SAMPLES), "--index", str(index)]).exit_code == 0
     real = tmp_path / "real"
     real.mkdir()
-    (real / "停车.md").write_text("# 某市停车管理办法\n\n第一条 为了规范停车管理，制定本办法。\n", "utf-8")
+    (real / "停车.md").write_text(
+        "# 某市停车管理办法\n\n第一条 为了规范停车管理，制定本办法。\n", "utf-8"
+    )
     mixed = runner.invoke(main, ["ingest", str(real), "--index", str(index)])
     assert mixed.exit_code == 0
     assert (
