@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import click
 
@@ -56,9 +55,11 @@ def serve(host: str, port: int, index: str | None, threads: int, debug: bool) ->
     from regsearch.web import create_app
 
     service = _open_service(index)
-    # Question search keeps postings in memory; reading the common ones now, in the
-    # background, spares the first visitors' questions the disk reads.
-    threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
+    # Question search keeps postings in memory; reading the common ones before the first
+    # request spares the first visitors' questions the disk reads. Not in a background
+    # thread: it would read postings through the searcher the requests use, which is not
+    # thread-safe (the first searches after start failed with UnpicklingError).
+    _warm_up(service)
     app = create_app({"INDEX": index, "SERVICE": service})
     echo_err(f"法规检索已启动：http://{host}:{port}/ （Ctrl+C 停止）")
     if debug:
