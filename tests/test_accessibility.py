@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from daily_index import build_daily_index
-
-from regsearch.web import create_app
+from test_web_support import live_server
 
 pytestmark = pytest.mark.browser
 
@@ -66,20 +64,9 @@ def axe_script() -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    from regsearch.search.service import SearchService
-
-    service = SearchService(build_daily_index(tmp_path_factory.mktemp("axe") / "index"))
-    app = create_app({"SERVICE": service, "BASE_URL": "https://fagui.example.gov.cn"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    service.close()
+    index = build_daily_index(tmp_path_factory.mktemp("axe") / "index")
+    with live_server(index, BASE_URL="https://fagui.example.gov.cn") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
