@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from test_web_support import build_web_index
-
-from regsearch.web import create_app
+from test_web_support import build_web_index, live_server
 
 pytestmark = pytest.mark.browser
 
@@ -30,21 +27,8 @@ SHOTS = os.environ.get("REGSEARCH_SCREENSHOTS")
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    from regsearch.search.service import SearchService
-
-    index = build_web_index(tmp_path_factory.mktemp("browser") / "index")
-    service = SearchService(index)
-    app = create_app({"SERVICE": service})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    service.close()
+    with live_server(build_web_index(tmp_path_factory.mktemp("browser") / "index")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from regsearch.cli import main
 from regsearch.model import make_id
@@ -20,8 +21,9 @@ TOUR_EVIDENCE = (
     "第5行：清理结论 宣布失效 《贵州省旅游市场管理办法》（黔府发〔2010〕8号）；理由：调整对象已消失"
 )
 CSV_HEADER = (
-    "类别,kind,id,标题,文号,发文机关,效力级别,地区,集合,时效状态,日期,依据,"
-    "关联文件标题,关联文件文号,关联文件ID,关联文件状态"
+    "类别,文档ID,标题,文号,发文机关,效力级别,地区,集合,时效状态,发布日期,"
+    "事由日期（取代/废止/失效/到期/施行）,依据,关联文件标题,关联文件文号,关联文件ID,关联文件状态,"
+    "链接,清理结论,理由"
 )
 
 
@@ -38,7 +40,10 @@ def cleanup_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def run(runner, cleanup_index):
+def run(cleanup_index):
+    # piped output (no $COLUMNS) and the default base URL for the 链接 column
+    runner = CliRunner(env={"COLUMNS": None, "REGSEARCH_BASE_URL": None})
+
     def invoke(*args: str):
         return runner.invoke(main, ["cleanup", "--index", str(cleanup_index), *args])
 
@@ -85,6 +90,7 @@ def test_json_exactly(run) -> None:
                 "authority": "贵州省人民政府",
                 "level": "地方政府规章",
                 "status": "已修改",
+                "publish_date": "2005-01-01",
                 "since": "2020-01-01",
                 "evidence": "同一文件的新版本《贵州省行政执法监督办法》（2020-01-01施行）",
                 "target_id": "v2019",
@@ -100,6 +106,7 @@ def test_json_exactly(run) -> None:
                 "authority": "贵州省人民政府办公厅",
                 "level": "规范性文件",
                 "status": "已失效",
+                "publish_date": "2019-12-01",
                 "since": "2025-01-01",
                 "evidence": "有效期至2024-12-31",
                 "target_id": None,
@@ -115,6 +122,7 @@ def test_json_exactly(run) -> None:
                 "authority": "贵州省人民政府",
                 "level": "规范性文件",
                 "status": "已失效",
+                "publish_date": "2010-01-01",
                 "since": "2025-03-01",
                 "evidence": TOUR_EVIDENCE,
                 "target_id": NOTICE,
@@ -133,13 +141,14 @@ def test_json_exactly(run) -> None:
 
 EXPECTED_CSV = (
     CSV_HEADER + "\n"
-    "已废止,repealed,old2001,贵州省旧管理办法,黔府发〔2001〕2号,贵州省人民政府,规范性文件,贵州省,"
-    "index,已废止,2021-06-01,一、《贵州省旧管理办法》（黔府发〔2001〕2号）,"
-    "贵州省人民政府关于废止部分规范性文件的决定,黔府发〔2021〕5号,dec2021,\n"
-    "依据已失效,broken-basis,rules2015,贵州省旧管理办法实施细则,黔府办发〔2015〕9号,"
-    "贵州省人民政府办公厅,规范性文件,贵州省,index,现行有效,2021-06-01,"
+    "已废止,old2001,贵州省旧管理办法,黔府发〔2001〕2号,贵州省人民政府,规范性文件,贵州省,"
+    "index,已废止,2001-01-01,2021-06-01,一、《贵州省旧管理办法》（黔府发〔2001〕2号）,"
+    "贵州省人民政府关于废止部分规范性文件的决定,黔府发〔2021〕5号,dec2021,,"
+    "http://127.0.0.1:8000/doc/old2001,,\n"
+    "依据已失效,rules2015,贵州省旧管理办法实施细则,黔府办发〔2015〕9号,"
+    "贵州省人民政府办公厅,规范性文件,贵州省,index,现行有效,2015-01-01,2021-06-01,"
     "第一条 根据《贵州省旧管理办法》（黔府发〔2001〕2号），制定本细则。,"
-    "贵州省旧管理办法,黔府发〔2001〕2号,old2001,已废止\n"
+    "贵州省旧管理办法,黔府发〔2001〕2号,old2001,已废止,http://127.0.0.1:8000/doc/rules2015,,\n"
 )
 
 
@@ -202,23 +211,29 @@ def test_check_exit_codes(run) -> None:
 
 
 def test_group_by_with_subtotals(run) -> None:
+    """Piped, the table keeps whole cells; on a terminal it fits (test_cli_daily)."""
     res = run("--as-of", DAY, "--kind", "superseded,repealed,expired", "--group-by", "authority")
     assert res.exit_code == 0, res.output
     assert res.stdout == (
         "发文机关：贵州省人民政府（已被新版本取代 1，已废止 1，已失效 1；共 3 条）\n"
-        "类别            标题                    文号                    时效状态  日期        "
-        "依据                                      关联文件                                 ID\n"
+        "类别            标题                    文号                    时效状态  事由日期    "
+        "依据                                                                                            "
+        "关联文件                                                                         ID\n"
         "--------------  ----------------------  ----------------------  --------  ----------  "
-        "----------------------------------------  ---------------------------------------  --------\n"
+        "----------------------------------------------------------------------------------------------  "
+        "-------------------------------------------------------------------------------  --------\n"
         "已被新版本取代  贵州省行政执法监督办法  贵州省人民政府令第80号  已修改    2020-01-01  "
-        "同一文件的新版本《贵州省行政执法监督办…   《贵州省行政执法监督办法》（贵州省人民…  v2005\n"
+        "同一文件的新版本《贵州省行政执法监督办法》（2020-01-01施行）                                    "
+        "《贵州省行政执法监督办法》（贵州省人民政府令第190号）                            v2005\n"
         "已废止          贵州省旧管理办法        黔府发〔2001〕2号       已废止    2021-06-01  "
-        "一、《贵州省旧管理办法》（黔府发〔2001…   《贵州省人民政府关于废止部分规范性文件…  old2001\n"
+        "一、《贵州省旧管理办法》（黔府发〔2001〕2号）                                                   "
+        "《贵州省人民政府关于废止部分规范性文件的决定》（黔府发〔2021〕5号）              old2001\n"
         "已失效          贵州省旅游市场管理办法  黔府发〔2010〕8号       已失效    2025-03-01  "
-        "第5行：清理结论 宣布失效 《贵州省旅游市…  《贵州省人民政府办公厅关于公布规范性文…  tour2010\n"
+        "第5行：清理结论 宣布失效 《贵州省旅游市场管理办法》（黔府发〔2010〕8号）；理由：调整对象已消失  "
+        "《贵州省人民政府办公厅关于公布规范性文件清理结果的通知》（黔府办发〔2025〕3号）  tour2010\n"
         "\n"
         "发文机关：贵州省人民政府办公厅（已失效 1；共 1 条）\n"
-        "类别    标题                文号                  时效状态  日期        依据                "
+        "类别    标题                文号                  时效状态  事由日期    依据                "
         "关联文件  ID\n"
         "------  ------------------  --------------------  --------  ----------  ------------------  "
         "--------  --------\n"
@@ -250,19 +265,20 @@ def test_filters(run) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "code", "message"),
+    ("args", "message"),
     [
-        (["--as-of", "2025-13-01"], 1, "查询有误: 日期格式应为 YYYY-MM-DD：2025-13-01（例如 2025-06-01）"),
-        (["--kind", "obsolete"], 1, "查询有误: 未知的清理类别：obsolete；可选：superseded, repealed, expired, expiring, not-yet-effective, broken-basis, duplicates"),
-        (["--group-by", "topic"], 1, "查询有误: 无法按 topic 分组；可选：authority, level, region, collection"),
-        (["--within", "-5"], 1, "查询有误: --within 必须是非负天数，而不是 -5"),
-        (["--bom"], 1, "错误: --bom 只适用于 --format csv。"),
+        (["--as-of", "2025-13-01"], "Invalid value for '--as-of': 不是有效日期：2025-13-01（应为 YYYY-MM-DD，也可写 YYYY 或 YYYY-MM）"),
+        (["--kind", "obsolete"], "Invalid value for '--kind': 没有这个清理类别：obsolete（可选：superseded、repealed、expired、expiring、not-yet-effective、broken-basis、duplicates）"),
+        (["--group-by", "topic"], "Invalid value for '--group-by': 没有这个分组方式：topic（可选：authority、level、region、collection）"),
+        (["--within", "-5"], "Invalid value for '--within': -5 is not in the range x>=0."),
+        (["--bom"], "Error: --bom 只适用于 --format csv。"),
     ],
 )  # fmt: skip
-def test_bad_options_exit_1_with_a_message(run, args, code, message) -> None:
+def test_bad_options_are_usage_errors(run, args, message) -> None:
+    """A typo is exit 2, so a scheduled `--check` (exit 1: rows listed) can tell them apart."""
     res = run(*args)
-    assert res.exit_code == code
-    assert res.stderr.strip() == message
+    assert res.exit_code == 2
+    assert res.stderr.strip().splitlines()[-1].endswith(message)
     assert res.stdout == ""
 
 
@@ -301,29 +317,55 @@ def test_show_lists_the_decision_event(runner, cleanup_index) -> None:
     assert NOTICE_TITLE in res.stdout and "2025-03-01" in res.stdout
 
 
-def test_a_report_with_a_conclusion_column_is_a_worklist(run, tmp_path: Path) -> None:
-    """The cleanup team's round trip: export, fill in 清理结论, ingest it back."""
+def test_a_report_with_its_conclusions_filled_in_is_a_worklist(run, tmp_path: Path) -> None:
+    """The cleanup team's round trip: export, fill in the blank 清理结论 and 理由 columns as
+    a spreadsheet would, save as CSV with a BOM, ingest it back."""
+    import csv
+    import io
+
     from regsearch.ingest import ingest_paths
     from regsearch.status import compute_status
 
-    res = run("--as-of", DAY, "--kind", "expiring,broken-basis", "--format", "csv")
-    lines = res.stdout.splitlines()
-    filled = [
-        "标题,关于2025年第二批清理结果的决定",
-        "决定日期,2025-07-01",
-        lines[0] + ",清理结论",
-        lines[1] + ",废止",  # soon2022
-        lines[2] + ",修改",  # rules2015
-    ]
-    (tmp_path / "第二批.csv").write_text("\n".join(filled) + "\n", encoding="utf-8-sig")
-    docs = {d.id: d for d in ingest_paths([INDEX_SRC, tmp_path]).documents}
+    res = run("--as-of", DAY, "--kind", "expiring,broken-basis", "--format", "csv", "--bom")
+    table = list(csv.reader(io.StringIO(res.stdout.removeprefix("\ufeff"))))
+    head = table[0]
+    assert head[-2:] == ["清理结论", "理由"] and all(row[-2:] == ["", ""] for row in table[1:])
+    conclusion, reason = head.index("清理结论"), head.index("理由")
+    rows = {row[head.index("文档ID")]: row for row in table[1:]}
+    rows["soon2022"][conclusion], rows["soon2022"][reason] = "废止", "已被新规定替代"
+    rows["rules2015"][conclusion] = "修改"
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerows(
+        [["标题", "关于2025年第二批清理结果的决定"], ["决定日期", "2025-07-01"], *table]
+    )
+    (tmp_path / "第二批.csv").write_text(buf.getvalue(), encoding="utf-8-sig")
+    result = ingest_paths([INDEX_SRC, tmp_path])
+    assert [s.reason for s in result.skips if s.failed] == []
+    docs = {d.id: d for d in result.documents}
     soon, rules = docs["soon2022"], docs["rules2015"]
     assert [(r.type, r.target_title, r.date) for r in soon.relations[-1:]] == [
         ("repealed_by", "关于2025年第二批清理结果的决定", "2025-07-01")
     ]
+    assert "理由：已被新规定替代" in soon.relations[-1].evidence
     assert compute_status(soon, "2025-06-30")[0].value == "现行有效"
     assert compute_status(soon, "2025-07-01")[0].value == "已废止"
     assert [r.type for r in rules.relations] == ["cites", "amended_by"]
+
+
+def test_an_export_left_blank_is_listed_not_failed(run, tmp_path: Path) -> None:
+    """Ingesting the export before anyone filled it in: every row is reported as undecided,
+    nothing fails and no status changes."""
+    from regsearch.ingest import ingest_paths
+
+    res = run("--as-of", DAY, "--kind", "expiring,broken-basis", "--format", "csv")
+    (tmp_path / "待填.csv").write_text(res.stdout, encoding="utf-8")
+    result = ingest_paths([tmp_path])
+    assert [(s.reason, s.failed) for s in result.skips] == [
+        ("第2行：未填写清理结论，未处理", False),
+        ("第3行：未填写清理结论，未处理", False),
+    ]
+    assert [d.relations for d in result.documents] == [[]]
 
 
 def test_ingesting_a_worklist_into_an_existing_index(runner, tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def test_group_by_with_subtotals(docs: list[Document]) -> None:
     ]
     assert [r.id for r in report.rows] == ["old", "temp", "flag", "v1"]
     grouped = build_report(docs, CleanupQuery(as_of=DAY, kinds=["repealed"], group_by="region"))
-    assert [(g.value, g.total) for g in grouped.groups] == [("某市", 1), ("（未知）", 1)]
+    assert [(g.value, g.total) for g in grouped.groups] == [("某市", 1), ("（未注明）", 1)]
 
 
 def test_json_shape(docs: list[Document]) -> None:
@@ -197,6 +197,7 @@ def test_json_shape(docs: list[Document]) -> None:
                 "region": None,
                 "collection": "c",
                 "status": "已修改",
+                "publish_date": "2005-01-01",
                 "since": "2020-01-01",
                 "evidence": "同一文件的新版本",
                 "target_id": "v2",

@@ -39,7 +39,7 @@ def test_search_table_csv_and_errors(runner, index_dir):
     assert res.exit_code == 0
     assert "<mark>" not in res.output and "网页不得执行<script>" in res.output
     res = runner.invoke(main, ["search", "脚本", "--csv", "--index", str(index_dir)])
-    assert res.output.splitlines()[0] == "id,状态,文号,日期,标题,摘要"
+    assert res.output.splitlines()[0] == "ID,状态,文号,发布日期,标题,发文机关,效力级别,摘要,链接"
     res = runner.invoke(main, ["search", '"未闭合', "--index", str(index_dir)])
     assert res.exit_code == 1 and "查询有误" in res.output
     assert runner.invoke(main, ["search", "x", "--sort", "bad"]).exit_code == 2

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from regsearch.cli import EXIT_ERROR, main
-from regsearch.cli.output import echo_err, format_table, to_csv, to_json
-from regsearch.errors import RegsearchError
+from regsearch.cli.options import (
+    DateParam,
+    check_choices,
+    index_option,
+    open_service,
+    output_path,
+)
+from regsearch.cli.output import echo_err, format_table, terminal_width, to_csv, to_json
+from regsearch.cli.search import base_url_option
 from regsearch.search.cleanup import (
     CSV_HEADERS,
+    GROUP_BY,
     GROUP_LABELS,
     KIND_LABELS,
     KINDS,
@@ -25,15 +32,17 @@ from regsearch.search.cleanup import (
     summary_lines,
     target_label,
 )
+from regsearch.search.provenance import document_link
 
 FORMATS = ("table", "csv", "json", "jsonl")
-TABLE_HEADERS = ("类别", "标题", "文号", "时效状态", "日期", "依据", "关联文件", "ID")
-TABLE_WIDTHS = (14, 30, 24, 8, 10, 40, 40, 16)
-
-
-def _kinds(values: tuple[str, ...]) -> list[str]:
-    """--kind may be repeated or comma-separated; the core rejects unknown kinds."""
-    return [k.strip() for v in values for k in v.replace("，", ",").split(",") if k.strip()]
+TABLE_HEADERS = ("类别", "标题", "文号", "时效状态", "事由日期", "依据", "关联文件", "ID")
+# Only these shrink to fit the terminal (index -> least width), evidence and the related
+# document before the title; 文号 and ID are never cut.
+TABLE_FLEXIBLE = {1: 12, 5: 12, 6: 12}
+SHRINK_FIRST = (5, 6)
+# --kind and --group-by take the English names or the Chinese labels.
+KIND_NAMES = {**{k: k for k in KINDS}, **{label: k for k, label in KIND_LABELS.items()}}
+GROUP_NAMES = {**{g: g for g in GROUP_BY}, **{GROUP_LABELS[g]: g for g in GROUP_BY}}
 
 
 def _table_rows(rows: list[CleanupRow]) -> list[list[str | None]]:
@@ -56,20 +65,28 @@ def render_table(report: CleanupReport) -> str:
     """Aligned tables (CJK-aware); with --group-by, one per group headed by its subtotals."""
     if not report.rows:
         return f"没有需要清理的文件（截至 {report.as_of}）。\n"
+    width = terminal_width()
+
+    def table(rows: list[CleanupRow]) -> str:
+        return format_table(
+            TABLE_HEADERS, _table_rows(rows), width, TABLE_FLEXIBLE, shrink_first=SHRINK_FIRST
+        )
+
     if not report.group_by:
-        return format_table(TABLE_HEADERS, _table_rows(report.rows), TABLE_WIDTHS) + "\n"
+        return table(report.rows) + "\n"
     label = GROUP_LABELS.get(report.group_by, report.group_by)
     parts = []
     for group in report.groups:
         rows = [r for r in report.rows if group_value(r, report.group_by) == group.value]
         head = f"{label}：{group.value}（{counts_text(group.counts, nonzero=True)}）"
-        parts.append(head + "\n" + format_table(TABLE_HEADERS, _table_rows(rows), TABLE_WIDTHS))
+        parts.append(head + "\n" + table(rows))
     return "\n\n".join(parts) + "\n"
 
 
-def render(report: CleanupReport, fmt: str, bom: bool) -> str:
+def render(report: CleanupReport, fmt: str, bom: bool, base_url: str = "") -> str:
     if fmt == "csv":
-        return to_csv(CSV_HEADERS, [row_to_csv(r) for r in report.rows], bom=bom)
+        rows = [row_to_csv(r, document_link(base_url, r.id)) for r in report.rows]
+        return to_csv(CSV_HEADERS, rows, bom=bom)
     if fmt == "json":
         return to_json(report.to_dict()) + "\n"
     if fmt == "jsonl":
@@ -91,39 +108,35 @@ def render(report: CleanupReport, fmt: str, bom: bool) -> str:
 )
 @click.option(
     "--within",
-    type=int,
+    type=click.IntRange(min=0),
     default=180,
     show_default=True,
     metavar="DAYS",
     help="expiring: expiry date within this many days.",
 )
-@click.option(
-    "--as-of", default=None, metavar="DATE", help="Report day YYYY-MM-DD (default today)."
-)
+@click.option("--as-of", type=DateParam(), default=None, help="Report day (default today).")
 @click.option("--authority", multiple=True, help="发文机关 (repeatable).")
 @click.option("--level", multiple=True, help="效力级别 (repeatable).")
 @click.option("--region", multiple=True, help="地区 (repeatable).")
 @click.option("--collection", multiple=True, help="Collection (repeatable).")
 @click.option(
-    "--group-by", default=None, metavar="authority|level|region", help="Group rows, with subtotals."
+    "--group-by",
+    default=None,
+    metavar="authority|level|region|collection",
+    help="Group rows, with subtotals.",
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False),
     default=None,
     help="Write the report to FILE instead of stdout.",
 )
 @click.option("--bom", is_flag=True, help="Start the CSV with a BOM (for Excel).")
 @click.option("--check", is_flag=True, help="Exit 1 if any row is listed (for scheduled jobs).")
-@click.option(
-    "--index",
-    "index_dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Index directory (default: $REGSEARCH_INDEX or indexes/main).",
-)
+@base_url_option
+@index_option
 @click.pass_context
 def cleanup(
     ctx: click.Context,
@@ -139,6 +152,7 @@ def cleanup(
     output: str | None,
     bom: bool,
     check: bool,
+    base_url: str,
     index_dir: str | None,
 ) -> None:
     """List documents to clean up: superseded, repealed, expired, expiring, not yet
@@ -146,27 +160,31 @@ def cleanup(
 
     Each row gives the document, its status as of --as-of, since when, the evidence
     and the successor / repealing / cited document. Counts per kind go to stderr.
-    A CSV report with a 清理结论 column added can be ingested back as the decision.
+    The CSV report has blank 清理结论 and 理由 columns: filled in, it is ingested back
+    as the decision (regsearch ingest 清理清单.csv).
     """
-    from regsearch.cli.search import open_service
+    from regsearch.cli.search import known_levels
 
     if bom and fmt != "csv":
-        raise RegsearchError("--bom 只适用于 --format csv。")
+        raise click.UsageError("--bom 只适用于 --format csv。")
+    out_path = output_path(ctx, output)
     query = CleanupQuery(
-        kinds=_kinds(kinds),
-        as_of=as_of.strip() if as_of else None,
+        kinds=check_choices(ctx, "kinds", kinds, "清理类别", KIND_NAMES),
+        as_of=as_of,
         within=within,
         authority=list(authority),
-        level=list(level),
         region=list(region),
         collection=list(collection),
-        group_by=group_by,
+        group_by=check_choices(ctx, "group_by", [group_by], "分组方式", GROUP_NAMES)[0]
+        if group_by
+        else None,
     )
     with open_service(index_dir) as service:
+        query.level = check_choices(ctx, "level", level, "效力级别", known_levels(service))
         report = service.cleanup(query)
-    text = render(report, fmt, bom)
-    if output:
-        Path(output).write_text(text, encoding="utf-8", newline="")
+    text = render(report, fmt, bom, base_url)
+    if out_path is not None:
+        out_path.write_text(text, encoding="utf-8", newline="")
         echo_err(f"已写入 {output}（{len(report.rows)} 条）")
     else:
         click.echo(text, nl=False)

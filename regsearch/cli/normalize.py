@@ -8,6 +8,8 @@ import sys
 import click
 
 from regsearch.cli import EXIT_ERROR, main
+from regsearch.cli.ingest import Phase
+from regsearch.cli.options import output_path
 from regsearch.cli.output import echo_err
 
 
@@ -24,30 +26,29 @@ from regsearch.cli.output import echo_err
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False),
     help="Write the JSON Lines to FILE instead of stdout.",
 )
-def normalize(src: tuple[str, ...], collection: str | None, output: str | None) -> None:
+@click.pass_context
+def normalize(
+    ctx: click.Context, src: tuple[str, ...], collection: str | None, output: str | None
+) -> None:
     """Read SRC files/folders (LawRefBook, Markdown/text, gov.cn HTML, JSON Lines) and write
     one normalized JSON record per line. A summary goes to stderr; exit 1 if a file failed.
     """
-    with click.progressbar(length=1, label="读取文件", file=sys.stderr) as bar:
-        state = {"done": 0}
+    from regsearch.ingest import ingest_paths
 
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - state["done"])
-            state["done"] = done
-
-        from regsearch.ingest import ingest_paths
-
-        result = ingest_paths(list(src), collection=collection, progress=progress)
+    out_path = output_path(ctx, output)
+    reading = Phase("读取文件")
+    try:
+        result = ingest_paths(list(src), collection=collection, progress=reading)
+    finally:
+        reading.close()
 
     lines = [json.dumps(d.to_dict(), ensure_ascii=False) for d in result.documents]
     text = "\n".join(lines) + ("\n" if lines else "")
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+    if out_path is not None:
+        out_path.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
 

@@ -1,165 +1,199 @@
-"""`regsearch ingest | search | show | stats`: thin commands over the core."""
+"""`regsearch search`: the query words need no quotes; table, --json or --csv."""
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Iterator
-from pathlib import Path
+import difflib
+import html
+import math
 from typing import Any
 
 import click
 
-from regsearch.cli import EXIT_ERROR, main
-from regsearch.cli.output import echo_err, format_table, to_csv, to_json, truncate, write_out
-from regsearch.errors import RegsearchError
-from regsearch.model import SearchQuery
-from regsearch.search.serialize import document_to_dict, page_to_dict
+from regsearch.cli import main
+from regsearch.cli.options import (
+    SORTS,
+    STATUSES,
+    DateParam,
+    QueryCommand,
+    check_choices,
+    index_option,
+    open_service,
+    query_text,
+)
+from regsearch.cli.output import (
+    echo_err,
+    format_table,
+    terminal_width,
+    to_csv,
+    to_json,
+    write_out,
+)
+from regsearch.model import SearchPage, SearchQuery
+from regsearch.search.provenance import document_link
+from regsearch.search.serialize import page_to_dict
 
-index_option = click.option(
-    "--index",
-    "index_dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Index directory (default: $REGSEARCH_INDEX or indexes/main).",
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+base_url_option = click.option(
+    "--base-url",
+    envvar="REGSEARCH_BASE_URL",
+    default=DEFAULT_BASE_URL,
+    show_default=True,
+    metavar="URL",
+    help="Web address of the site, for the 链接 column ($REGSEARCH_BASE_URL).",
 )
 
 
-@contextlib.contextmanager
-def open_service(index_dir: str | None) -> Iterator[Any]:
-    """The search service for one command, closed afterwards (it holds segment files open)."""
-    from regsearch.search.service import SearchService
-
-    svc = SearchService(index_dir)
-    try:
-        yield svc
-    finally:
-        svc.close()
+def plain(snippet: str | None) -> str:
+    """A snippet as text: the <mark> tags dropped, entities decoded."""
+    return html.unescape((snippet or "").replace("<mark>", "").replace("</mark>", ""))
 
 
-def _strip_marks(s: str) -> str:
-    import html
+def known_levels(svc: Any) -> list[str]:
+    from regsearch.ingest.classify import LEVELS
 
-    return html.unescape(s.replace("<mark>", "").replace("</mark>", ""))
-
-
-class _Bar:
-    """A click progress bar on stderr whose length is learnt from the first callback."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar: Any = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.length = max(total, 1)
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+    return list(dict.fromkeys([*LEVELS, *svc.stats()["levels"]]))
 
 
-def _collection_of(path: str) -> str:
-    """The default collection of a path given to ingest (as `ingest_paths` names it)."""
-    p = Path(path).resolve()
-    return p.name if p.is_dir() else p.parent.name
+def _check_index_values(ctx: click.Context, svc: Any, sq: SearchQuery) -> None:
+    """--level and --collection name closed sets: an unknown value is a usage error."""
+    sq.level = check_choices(ctx, "level", sq.level, "效力级别", known_levels(svc))
+    if sq.collection:
+        known = list(svc.stats()["collections"])
+        sq.collection = check_choices(ctx, "collection", sq.collection, "集合", known)
 
 
-@main.command()
-@click.argument("src", nargs=-1, required=True, type=click.Path(exists=True))
-@index_option
-@click.option("--collection", default=None, help="Collection name (default: from the folder).")
-@click.option("--prune", is_flag=True, help="Remove documents whose files vanished.")
-@click.option("--rebuild", is_flag=True, help="Rebuild the index from scratch.")
-@click.option(
-    "--allow-empty", is_flag=True, help="Accept an index with no documents (refused otherwise)."
-)
-def ingest(
-    src: tuple[str, ...],
-    index_dir: str | None,
-    collection: str | None,
-    prune: bool,
-    rebuild: bool,
-    allow_empty: bool,
-) -> None:
-    """Normalize SRC files or folders and index them (incremental and atomic).
+def _hints(svc: Any, sq: SearchQuery) -> list[str]:
+    """For an empty result: a --authority / --region value the index does not know at all."""
+    out = []
+    for name, what in (("authority", "发文机关"), ("region", "地区")):
+        values = getattr(sq, name)
+        if not values:
+            continue
+        every = svc.search(SearchQuery(q="", as_of=sq.as_of, per_page=1)).facets.get(name, [])
+        known = [str(f.value) for f in every]
+        for value in values:
+            if value not in known:
+                close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+                near = f"；相近的有：{'、'.join(close)}" if close else ""
+                out.append(f"提示：索引中没有{what}“{value}”{near}")
+    return out
 
-    Unchanged documents are skipped, changed ones replaced; --prune removes the
-    documents of these collections whose files vanished. Exit 1 if a file failed.
 
-    \b
-    Example:
-      regsearch ingest ../shared/corpora/govcn-html --index indexes/main
-    """
-    from regsearch.engine import default_location
-    from regsearch.ingest import ingest_paths
-    from regsearch.store import open_store
-    from regsearch.store.ingest import ingest_documents
+def _rows(data: dict[str, Any], articles: bool) -> tuple[list[str], list[list[Any]]]:
+    if articles:
+        headers = ["ID", "状态", "条", "标题"]
+        rows = [[r["id"], r["status"], r["article"], r["title"]] for r in data["results"]]
+    else:
+        headers = ["ID", "状态", "文号", "发布日期", "标题"]
+        rows = [
+            [r["id"], r["status"], r["doc_number"], r["publish_date"], r["title"]]
+            for r in data["results"]
+        ]
+    return headers, rows
 
-    target = index_dir or str(default_location())
-    reading = _Bar("读取文件")
-    try:
-        result = ingest_paths(list(src), collection=collection, progress=reading, link=False)
-    finally:
-        reading.close()
-    indexing = _Bar("建立索引")
-    store = open_store(index_dir=target)
-    try:
-        report = ingest_documents(  # through the document store (issue 13)
-            store,
-            target,
-            result.documents,
-            prune=prune,
-            rebuild=rebuild,
-            allow_empty=allow_empty,
-            progress=indexing,
-            collections=[collection] if collection else [_collection_of(p) for p in src],
-            keep_sources=result.failed_files,  # exact paths: a file name may contain ':'
-        )
-    finally:
-        indexing.close()
-        store.close()
-    c = report.counts()
-    formats = "，".join(f"{k} {v}" for k, v in sorted(result.per_format.items()))
-    click.echo(
-        f"文件 {result.files} 个（{formats or '无文档'}）；文档 新增 {c['added']}，"
-        f"更新 {c['updated']}，未变 {c['unchanged']}，删除 {c['removed']}，"
-        f"重新关联 {c['relinked']}；跳过 {len(result.skips)} 个，失败 {len(result.failed)} 个"
+
+def _details(data: dict[str, Any]) -> list[list[str]]:
+    out = []
+    for r in data["results"]:
+        lines = [plain(r["snippet"])]
+        if r.get("articles"):
+            lines.append("相关条文：" + "、".join(a["number"] for a in r["articles"]))
+        out.append(lines)
+    return out
+
+
+def render_table(page: SearchPage, data: dict[str, Any], articles: bool) -> str:
+    """Hits as a table that fits the terminal: only titles are shortened (never 文号 or ID);
+    each hit's snippet on the line below it."""
+    last = max(1, math.ceil(page.total / page.per_page))
+    head = f"共 {page.total} 条结果"
+    if page.total and not page.results:
+        return f"{head}；第 {page.page} 页超出了最后一页（第 {last} 页），请用 --page 1 到 {last}。"
+    if not page.results:
+        return f"{head}。"
+    headers, rows = _rows(data, articles)
+    title = len(headers) - 1
+    table = format_table(
+        headers,
+        rows,
+        width=terminal_width(),
+        flexible={title: 10},
+        details=_details(data),
+        droppable=[headers.index("发布日期")] if "发布日期" in headers else [],
     )
-    click.echo(f"索引：{target}（{report.generation}）")
-    for skip in result.skips:
-        echo_err(f"{'失败' if skip.failed else '跳过'} {skip.source}: {skip.reason}")
-    if result.failed:
-        echo_err(f"{len(result.failed)} 个文件读取失败；请按上面的原因修正后重新运行 ingest。")
-        raise SystemExit(EXIT_ERROR)
+    lines = [f"{head}（第 {page.page}/{last} 页）", table]
+    if page.page < last:
+        lines.append(f"下一页：--page {page.page + 1}")
+    return "\n".join(lines)
 
 
-@main.command()
-@click.argument("query")
-@click.option("--status", multiple=True, help="时效状态，如 现行有效（可重复）.")
-@click.option("--level", multiple=True, help="效力级别（可重复）.")
+def csv_rows(
+    data: dict[str, Any], articles: bool, base_url: str
+) -> tuple[list[str], list[list[Any]]]:
+    if articles:
+        headers = ["ID", "文档ID", "状态", "条", "标题", "摘要", "链接"]
+        rows = [
+            [
+                r["id"],
+                r["doc_id"],
+                r["status"],
+                r["article"],
+                r["title"],
+                plain(r["snippet"]),
+                document_link(base_url, r["doc_id"], r["article"]),
+            ]
+            for r in data["results"]
+        ]
+        return headers, rows
+    headers = ["ID", "状态", "文号", "发布日期", "标题", "发文机关", "效力级别", "摘要", "链接"]
+    rows = [
+        [
+            r["id"],
+            r["status"],
+            r["doc_number"],
+            r["publish_date"],
+            r["title"],
+            r["authority"],
+            r["level"],
+            plain(r["snippet"]),
+            document_link(base_url, r["id"]),
+        ]
+        for r in data["results"]
+    ]
+    return headers, rows
+
+
+@main.command(
+    cls=QueryCommand,
+    epilog=(
+        "\b\nExamples:\n"
+        "  regsearch search 劳动合同 解除 --status 现行有效 --limit 5\n"
+        "  regsearch search 出租汽车 OR 网约车 --from 2018\n"
+        "  regsearch search 许可 -收费 --csv --bom > 结果.csv"
+    ),
+)
+@click.argument("words", nargs=-1, metavar="QUERY...")
+@click.option("--status", multiple=True, help="时效状态，如 现行有效（可重复，或用逗号分隔）.")
+@click.option("--level", multiple=True, help="效力级别，如 地方政府规章（可重复）.")
 @click.option("--authority", multiple=True, help="发文机关（可重复）.")
 @click.option("--region", multiple=True, help="地区（可重复）.")
 @click.option("--collection", multiple=True, help="集合（可重复）.")
-@click.option("--from", "date_from", default=None, help="发布日期起 YYYY-MM-DD.")
-@click.option("--to", "date_to", default=None, help="发布日期止 YYYY-MM-DD.")
-@click.option("--as-of", default=None, help="计算时效的日期（默认今天）.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--from", "date_from", type=DateParam(), help="发布日期起 YYYY[-MM[-DD]].")
+@click.option("--to", "date_to", type=DateParam(end=True), default=None, help="发布日期止.")
+@click.option("--as-of", type=DateParam(), default=None, help="计算时效的日期（默认今天）.")
+@click.option("--sort", default="relevance", help="relevance | newest | oldest.")
 @click.option("--page", type=click.IntRange(min=1), default=1)
 @click.option("--limit", type=click.IntRange(min=1, max=1000), default=10)
 @click.option("--articles", is_flag=True, help="One result per article.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.option("--bom", is_flag=True, help="Start CSV with a BOM (for Excel).")
+@base_url_option
 @index_option
+@click.pass_context
 def search(
-    query: str,
+    ctx: click.Context,
+    words: tuple[str, ...],
     status: tuple[str, ...],
     level: tuple[str, ...],
     authority: tuple[str, ...],
@@ -175,154 +209,53 @@ def search(
     as_json: bool,
     as_csv: bool,
     bom: bool,
+    base_url: str,
     index_dir: str | None,
 ) -> None:
-    """Search the index.
-
-    \b
-    Example:
-      regsearch search "劳动合同 解除" --status 现行有效 --limit 5
+    """Search the index. QUERY needs no quotes: words all must match, "a phrase" in
+    quotes, OR, -word excludes, fields 标题: 文号: 机关: 全文:. Without QUERY, lists
+    every document passing the filters.
     """
+    from regsearch.search.fieldcheck import unknown_field_message, unknown_fields
+
     if as_json and as_csv:
         raise click.UsageError("--json 与 --csv 只能选一个。")
+    if bom and not as_csv:
+        raise click.UsageError("--bom 只适用于 --csv。")
+    q = query_text(words)
+    fields = unknown_fields(q)
+    if fields:
+        raise click.BadParameter(
+            unknown_field_message(fields), ctx=ctx, param=ctx.command.params[0]
+        )
+    if date_from and date_to and date_from > date_to:
+        message = f"起始日期 {date_from} 晚于截止日期 {date_to}"
+        raise click.BadParameter(message, ctx=ctx, param_hint="--from")
     sq = SearchQuery(
-        q=query,
-        status=list(status),
-        level=list(level),
+        q=q,
+        status=check_choices(ctx, "status", status, "时效状态", STATUSES),
         authority=list(authority),
         region=list(region),
-        collection=list(collection),
         date_from=date_from,
         date_to=date_to,
         as_of=as_of,
-        sort=sort,
+        sort=check_choices(ctx, "sort", [sort], "排序方式", SORTS)[0],
         page=page,
         per_page=limit,
         articles=articles,
     )
+    sq.level, sq.collection = list(level), list(collection)
     with open_service(index_dir) as svc:
+        _check_index_values(ctx, svc, sq)
         result = svc.search(sq)
+        hints = _hints(svc, sq) if result.total == 0 else []
     data = page_to_dict(result, articles)
     if as_json:
         write_out(to_json(data))
-        return
-    if articles:
-        headers = ["状态", "条", "标题", "摘要"]
-        rows = [
-            [r["status"], r["article"], r["title"], _strip_marks(r["snippet"])]
-            for r in data["results"]
-        ]
+    elif as_csv:
+        headers, rows = csv_rows(data, articles, base_url)
+        click.echo(to_csv(headers, rows, bom=bom), nl=False)
     else:
-        headers = ["状态", "文号", "日期", "标题", "摘要"]
-        rows = [
-            [
-                r["status"],
-                r["doc_number"],
-                r["publish_date"],
-                r["title"],
-                _strip_marks(r["snippet"]),
-            ]
-            for r in data["results"]
-        ]
-    if as_csv:
-        click.echo(
-            to_csv(
-                ["id", *headers],
-                [[r["id"], *row] for r, row in zip(data["results"], rows, strict=True)],
-                bom=bom,
-            ),
-            nl=False,
-        )
-        return
-    click.echo(f"共 {result.total} 条结果（第 {result.page} 页）")
-    if rows:
-        click.echo(format_table(headers, rows, max_widths=[8, 16, 10, 40, 60][-len(headers) :]))
-
-
-@main.command()
-@click.argument("id_or_doc_number")
-@click.option("--article", default=None, help="Only this article, e.g. 第十条.")
-@click.option("--as-of", default=None, help="计算时效的日期（默认今天）.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@index_option
-def show(
-    id_or_doc_number: str,
-    article: str | None,
-    as_of: str | None,
-    as_json: bool,
-    index_dir: str | None,
-) -> None:
-    """Show a document: metadata, status with evidence, relations, articles.
-
-    \b
-    Example:
-      regsearch show "国办函〔2018〕71号" --article 第三条
-    """
-    from regsearch.index.analyzer import query_terms
-
-    with open_service(index_dir) as svc:
-        doc = svc.get(id_or_doc_number, as_of=as_of)
-    arts = doc.articles
-    if article:
-        wanted = query_terms(article)
-        arts = [a for a in doc.articles if query_terms(a.number) == wanted]
-        if not arts:
-            raise RegsearchError(f"文档中没有“{article}”。")
-    if as_json:
-        data = document_to_dict(doc)
-        if article:
-            data["articles"] = [a.__dict__ for a in arts]
-        write_out(to_json(data))
-        return
-    rows = [
-        ("标题", doc.title),
-        ("文号", doc.doc_number),
-        ("发文机关", doc.authority),
-        ("效力级别", doc.level),
-        ("地区", doc.region),
-        ("发布日期", doc.publish_date),
-        ("施行日期", doc.effective_date),
-        ("失效日期", doc.expiry_date),
-        ("时效状态", f"{doc.status}（{doc.status_source}）"),
-        ("依据", doc.status_evidence),
-        ("来源", f"{doc.collection}/{doc.source}"),
-        ("ID", doc.id),
-    ]
-    click.echo(format_table(["项目", "内容"], [r for r in rows if r[1]]))
-    if doc.relations:
-        click.echo("\n关联：")
-        for rel in doc.relations:
-            click.echo(
-                f"  {rel.type}: {rel.target_title or rel.target_doc_number or rel.target_id}"
-                f"{'（' + rel.date + '）' if rel.date else ''}"
-            )
-            if rel.evidence:
-                click.echo(f"    依据：{truncate(rel.evidence, 120)}")
-    for a in arts if article else []:
-        click.echo(f"\n{a.text}")
-    if not article and arts:
-        click.echo(f"\n共 {len(arts)} 条：" + " ".join(a.number for a in arts[:30]))
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@index_option
-def stats(as_json: bool, index_dir: str | None) -> None:
-    """Documents per collection, level and status; index size.
-
-    \b
-    Example:
-      regsearch stats --json
-    """
-    with open_service(index_dir) as svc:
-        data = svc.stats()
-    if as_json:
-        write_out(to_json(data))
-        return
-    click.echo(
-        f"文档 {data['documents']}，条文 {data['articles']}，索引 "
-        f"{data['index_bytes'] / 1e6:.1f} MB，{data['index_dir']}（{data['built_at']}）"
-    )
-    for key, label in (("collections", "集合"), ("levels", "效力级别"), ("statuses", "时效状态")):
-        click.echo(f"\n{label}：")
-        click.echo(format_table([label, "文档数"], list(data[key].items())))
+        click.echo(render_table(result, data, articles))
+    for hint in hints:
+        echo_err(hint)

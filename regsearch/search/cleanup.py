@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regsearch.errors import BadQuery
+from regsearch.ingest.classify import authority_from_doc_number
 from regsearch.ingest.identity import copies_in_one_source, version_groups
 from regsearch.ingest.relations import norm_title
 from regsearch.model import CASE_KIND, Document, Relation, RelationType, SourceRef, Status
@@ -49,7 +50,7 @@ GROUP_LABELS = {
     "region": "地区",
     "collection": "集合",
 }
-UNKNOWN = "（未知）"
+UNKNOWN = "（未注明）"  # the document names no issuing body
 _IN_FORCE = {Status.IN_FORCE, Status.PARTIALLY_INVALID}
 _BROKEN = {Status.REPEALED, Status.EXPIRED, Status.AMENDED}
 
@@ -77,6 +78,7 @@ class CleanupRow:
     region: str | None
     collection: str | None
     status: str  # the document's status as of the report day
+    publish_date: str | None
     since: str | None  # when the reason took effect
     evidence: str  # the clause or metadata that caused it
     target_id: str | None = None  # successor, repealing document, cited or duplicate document
@@ -141,17 +143,38 @@ def _keep(doc: Document, query: CleanupQuery) -> bool:
     return not query.collection or doc.collection in query.collection
 
 
+# "X关于Y的Z": the title names its issuing body X (财政部、国家税务总局关于…的通知).
+_TITLE_BODY = re.compile(
+    r"^(?P<body>[\u4e00-\u9fff]{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|人民法院|人民检察院"
+    r"|委员会|办公厅|办公室|总局|部|局|署|院|厅|委|会))(?:、[\u4e00-\u9fff]{2,30})*关于"
+)
+
+
+def issuing_body(doc: Document) -> str | None:
+    """The issuing body a report lists a document under: its authority, else the first
+    co-issuer, else the body its 令号 or 机关代字 names, else the one its title names."""
+    if doc.authority or doc.co_authorities:
+        return doc.authority or doc.co_authorities[0]
+    found = authority_from_doc_number(doc.doc_number)
+    if found:
+        return found
+    m = _TITLE_BODY.match(re.sub(r"\s+", "", doc.title or ""))
+    # 某市人民政府办公厅转发市发展改革委关于…: the forwarding office issued it
+    return re.split("转发|印发|批转", m["body"])[0] if m else None
+
+
 def _row(kind: str, doc: Document, status: Status, since: str | None, evidence: str) -> CleanupRow:
     return CleanupRow(
         kind=kind,
         id=doc.id,
         title=doc.title,
         doc_number=doc.doc_number,
-        authority=doc.authority,
+        authority=issuing_body(doc),
         level=doc.level,
         region=doc.region,
         collection=doc.collection,
         status=status.value,
+        publish_date=doc.publish_date,
         since=since,
         evidence=evidence,
     )
@@ -406,12 +429,13 @@ def _groups(rows: list[CleanupRow], group_by: str, kinds: list[str]) -> list[Cle
 
 # -- serialization: one place for the CLI, the web app and exports --------------------------
 
-# CSV columns. `id`, `标题` and `文号` are the worklist importer's target columns, so a report
-# with a 清理结论 column added can be ingested back as the cleanup decision.
+# CSV columns, in Chinese for the people the list is handed on to. `文档ID`, `标题` and `文号`
+# are the worklist importer's target columns and the last two are left blank to be filled
+# in, so the file, once 清理结论 (and 理由) are filled, is ingested back as the decision.
+SINCE_HEADER = "事由日期（取代/废止/失效/到期/施行）"
 CSV_HEADERS = (
     "类别",
-    "kind",
-    "id",
+    "文档ID",
     "标题",
     "文号",
     "发文机关",
@@ -419,12 +443,16 @@ CSV_HEADERS = (
     "地区",
     "集合",
     "时效状态",
-    "日期",
+    "发布日期",
+    SINCE_HEADER,
     "依据",
     "关联文件标题",
     "关联文件文号",
     "关联文件ID",
     "关联文件状态",
+    "链接",
+    "清理结论",
+    "理由",
 )
 
 
@@ -433,11 +461,10 @@ def row_to_dict(row: CleanupRow) -> dict[str, Any]:
     return dataclasses.asdict(row)
 
 
-def row_to_csv(row: CleanupRow) -> list[str | None]:
-    """One row in `CSV_HEADERS` order."""
+def row_to_csv(row: CleanupRow, link: str = "") -> list[str | None]:
+    """One row in `CSV_HEADERS` order; `link` is the document's web address."""
     return [
         KIND_LABELS[row.kind],
-        row.kind,
         row.id,
         row.title,
         row.doc_number,
@@ -446,12 +473,16 @@ def row_to_csv(row: CleanupRow) -> list[str | None]:
         row.region,
         row.collection,
         row.status,
+        row.publish_date,
         row.since,
         row.evidence,
         row.target_title,
         row.target_doc_number,
         row.target_id,
         row.target_status,
+        link,
+        "",
+        "",
     ]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from regsearch.errors import EmptySource
 from regsearch.model import Document
 from regsearch.store.base import Actor, PutReport, Store
 from regsearch.store.sync import Progress, SyncReport, sync_index
@@ -57,10 +58,21 @@ def ingest_documents(
 
     `prune` marks the stored documents of `collections` (and of those present in
     `documents`) that this run did not produce as removed, except `keep_sources`
-    (files that failed to read this time). Their revisions stay in the store.
+    (files that failed to read this time); `rebuild` does so for every collection and
+    rebuilds the index. Their revisions stay in the store.
     """
     actor = actor or command_line_actor()
+    documents = list(documents)
+    if rebuild and not documents and not allow_empty:
+        raise EmptySource(
+            "没有读到任何文档，重建后索引将为空：请检查来源路径；确要建立空索引请加 --allow-empty。"
+        )
     scope = sorted({d.collection for d in documents} | set(collections)) if prune else []
+    if rebuild:
+        # Only what this run gives: every other document that came from a folder ingest is
+        # marked removed (departments' publications stay: they are not files of a folder).
+        ingested = {s.document.collection for s in store.documents() if s.origin == "ingest"}
+        scope = sorted(ingested | set(scope) | set(collections))
     with store.transaction():
         put = store.put_documents(
             documents,

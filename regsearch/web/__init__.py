@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from regsearch.search.provenance import SAMPLE_COLLECTIONS
 from regsearch.web.params import DEFAULT_LIMITS
 
 
@@ -35,6 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(
         INDEX=None,
+        # The site's public address, for citations people copy (never the request's Host).
+        BASE_URL=None,
+        SAMPLE_COLLECTIONS=sorted(SAMPLE_COLLECTIONS),
         JSON_AS_ASCII=False,
         CSP=(
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

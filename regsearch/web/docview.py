@@ -7,23 +7,9 @@ from typing import Any
 
 from regsearch.errors import RegsearchError
 from regsearch.model import Document, Relation, RelationType, Status
+from regsearch.search.labels import relation_label
 
 R = RelationType
-RELATION_LABELS = {
-    R.SUPERSEDED_BY.value: "新版本（取代本文件）",
-    R.SUPERSEDES.value: "旧版本（被本文件取代）",
-    R.REPEALED_BY.value: "废止依据",
-    R.REPEALS.value: "本文件废止",
-    R.EXPIRED_BY.value: "宣布失效依据",
-    R.DECLARES_EXPIRED.value: "本文件宣布失效",
-    R.PARTIALLY_INVALIDATED_BY.value: "部分失效依据",
-    R.AMENDED_BY.value: "修改决定",
-    R.CITES.value: "引用 / 制定依据",
-    R.CONFIRMED_BY.value: "确认继续有效",
-    R.AMENDS.value: "本文件决定修改",
-    R.CONFIRMS.value: "本文件确认继续有效",
-    R.PARTIALLY_INVALIDATES.value: "本文件宣布部分失效",
-}
 # statuses that make a cited basis questionable
 DEAD = {Status.REPEALED.value, Status.EXPIRED.value}
 MAX_LOOKUPS = 30
@@ -89,7 +75,7 @@ def relation_views(service: Any, doc: Document, as_of: str | None) -> list[Relat
     out = []
     for i, rel in enumerate(doc.relations):
         view = RelationView(
-            label=RELATION_LABELS.get(rel.type, rel.type),
+            label=relation_label(rel.type),
             text=target_text(rel),
             target_id=rel.target_id,
             date=rel.date,
@@ -117,17 +103,13 @@ def article_anchors(doc: Document) -> list[tuple[str, Any]]:
 
 
 def citation(doc: Document, url: str) -> str:
-    """A copyable reference: 《标题》（文号），发文机关，发布日期，网址。"""
+    """A copyable reference: 《标题》（文号），发文机关，发布日期，网址 (the address only when
+    the site's BASE_URL is configured)."""
     parts = [f"《{doc.title}》" + (f"（{doc.doc_number}）" if doc.doc_number else "")]
     if doc.authority:
         parts.append(doc.authority)
     if doc.publish_date:
         parts.append(f"{doc.publish_date} 发布")
-    parts.append(url)
+    if url:
+        parts.append(url)
     return "，".join(parts)
-
-
-def external_url(doc: Document) -> str | None:
-    """The source address, only if it is a plain web address (never `javascript:` and the like)."""
-    url = (doc.url or "").strip()
-    return url if url.lower().startswith(("http://", "https://")) else None

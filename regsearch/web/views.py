@@ -12,8 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from regsearch.errors import BadQuery
-from regsearch.model import SearchPage, SearchQuery
+from regsearch.errors import BadQuery, RegsearchError
+from regsearch.model import Document, SearchPage, SearchQuery, Status
+from regsearch.search.provenance import (
+    SAMPLE_COLLECTIONS,
+    Provenance,
+    document_link,
+    is_sample,
+    provenance,
+)
+from regsearch.search.resolve import current_version
 from regsearch.web.params import FILTERS, query_to_args
 
 FACET_LABELS = {
@@ -155,3 +163,47 @@ def without_filters(query: SearchQuery, config: Mapping[str, Any]) -> str | None
         query, page=1, date_from=None, date_to=None, **{name: [] for name in FILTERS}
     )
     return None if cleared == dataclasses.replace(query, page=1) else search_url(cleared, config)
+
+
+# -- where the data comes from, how current it is, which hits are samples ------------------
+
+
+def sample_collections(config: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(config.get("SAMPLE_COLLECTIONS") or SAMPLE_COLLECTIONS)
+
+
+def sample_count(stats: Mapping[str, Any], config: Mapping[str, Any]) -> int:
+    samples = sample_collections(config)
+    return sum(n for c, n in (stats.get("collections") or {}).items() if c in samples)
+
+
+def sample_ids(page: SearchPage, config: Mapping[str, Any]) -> set[str]:
+    samples = sample_collections(config)
+    return {h.id for h in page.results if is_sample(h.collection, samples)}
+
+
+def origin(doc: Document, config: Mapping[str, Any]) -> Provenance:
+    return provenance(doc.collection, doc.format, doc.url, sample_collections(config))
+
+
+def public_url(config: Mapping[str, Any], doc_id: str) -> str:
+    """The document's address under the configured BASE_URL ("" when none is configured:
+    the request's Host header is not trusted for a link people copy)."""
+    return document_link(config.get("BASE_URL"), doc_id)
+
+
+def current_versions(service: Any, page: SearchPage, query: SearchQuery) -> dict[str, Any]:
+    """For each 已修改 hit on the page, the version that replaced it (hit id -> document)."""
+    out: dict[str, Any] = {}
+    for hit in page.results:
+        if hit.status != Status.AMENDED.value:
+            continue
+        doc_id = hit.doc_id or hit.id
+        try:
+            doc = service.get(doc_id, as_of=query.as_of)
+        except RegsearchError:
+            continue
+        newer = current_version(service, doc, query.as_of)
+        if newer is not None:
+            out[hit.id] = newer
+    return out
