@@ -232,20 +232,21 @@ def test_corpus_expired_rows_are_listed_and_nothing_in_force_is(corpora_dir: Pat
 
     root = corpora_dir / "lawrefbook"
     docs = ingest_paths([root]).documents
-    by_source = {d.source: d for d in docs}
-    report = build_report(docs, CleanupQuery(kinds=["superseded", "repealed"]))
+    by_source = {ref.source: d for d in docs for ref in d.sources}  # every file's record
+    report = build_report(docs, CleanupQuery(kinds=["superseded", "repealed", "expired"]))
     listed = {r.id: r for r in report.rows}
     for source, _name in expired_rows(root):
         row = listed[by_source[source].id]
         assert row.evidence, source
         if row.kind == "superseded":
             assert row.target_id and row.target_title, source
-        else:
-            assert row.kind == "repealed", source
-            assert row.target_id or row.evidence.startswith("来源数据库标记为已失效"), source
+        elif row.kind == "repealed":  # by a repealing document in the corpus
+            assert row.target_id, source
+        else:  # the source's flag alone: 已失效, in plain words
+            assert row.evidence == "来源标注已失效，未找到废止或修改文件", source
     statuses = {d.id: d.status for d in docs}
-    assert all(statuses[r.id] in ("已修改", "已废止") for r in report.rows)
-    assert len(report.rows) == report.counts["superseded"] + report.counts["repealed"]
+    assert all(statuses[r.id] in ("已修改", "已废止", "已失效") for r in report.rows)
+    assert len(report.rows) == sum(report.counts.values())
 
 
 def test_duplicates_ignore_formatting_and_versions() -> None:

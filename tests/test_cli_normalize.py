@@ -63,7 +63,8 @@ def test_normalize_the_shared_corpora(corpora_dir, tmp_path):
     result = CliRunner().invoke(main, ["normalize", *folders, "-o", str(out)])
     assert result.exit_code == 0, result.stderr[-2000:]
     err = result.stderr
-    assert "读取文件 4598 个，生成记录 4558 条\n" in err
+    # 4,558 source documents, one record per version: 4,025 records
+    assert "读取文件 4598 个，生成记录 4025 条\n" in err
     assert "  govcn-html: 40\n  lawrefbook: 3386\n  markdown: 1132\n" in err
     assert "文件核对：4598 = 生成记录的文件 4558 + 跳过的文件 31 + 元数据文件 9\n" in err
     assert "跳过 31 项：" in err and "[失败]" not in err
@@ -71,9 +72,14 @@ def test_normalize_the_shared_corpora(corpora_dir, tmp_path):
     assert len(skipped) == 31
     assert len([s for s in skipped if "/_index.md:" in s or s.startswith("  [跳过] _index")]) == 26
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 4558
-    # a waystowork copy of the current 护士条例 (amended 2020) is not an older version
-    nurses = {r["collection"]: r for r in records if r["title"] == "护士条例"}
-    assert nurses["waystowork"]["version_date"] == "2020-03-27"
-    assert nurses["waystowork"]["status"] == "现行有效"
-    assert not [r for r in nurses["waystowork"]["relations"] if r["type"] == "superseded_by"]
+    assert len(records) == 4025
+    assert sum(len(r["sources"]) for r in records) == 4558
+    assert not any("packed" in ref for r in records for ref in r["sources"])  # internal
+    # the waystowork copy of the current 护士条例 (amended 2020) is that version, not older
+    [nurses] = [
+        r
+        for r in records
+        if r["title"] == "护士条例" and "waystowork" in {s["collection"] for s in r["sources"]}
+    ]
+    assert nurses["version_date"] == "2020-03-27" and nurses["status"] == "现行有效"
+    assert not [r for r in nurses["relations"] if r["type"] == "superseded_by"]

@@ -165,3 +165,19 @@ def test_filters_agree_with_status_at_for_cases_and_unissued_documents(
                 "现行有效": ["示例专利代理条例"] if day >= "2019-03-01" else [],
             }[status]
             assert [h.title for h in found] == want, (status, day)
+
+
+def test_court_cases_rank_below_rules(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    write(folder / "案例.md", CASE.replace("劳动者拒绝", "劳动合同解除：劳动者拒绝"))
+    write(
+        folder / "劳动合同示例办法.md",
+        "# 劳动合同示例办法\n\n（2020年1月1日某部令第1号公布）\n\n"
+        "第一条 用人单位解除劳动合同，应当依法进行。\n",
+    )
+    index = tmp_path / "ix"
+    update_index(index, ingest_paths([folder]).documents)
+    with SearchService(index) as svc:
+        for q in ("劳动合同", "劳动合同解除"):
+            titles = [h.title for h in svc.search(SearchQuery(q=q)).results]
+            assert titles[0] == "劳动合同示例办法" and len(titles) == 2, q

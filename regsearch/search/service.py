@@ -173,7 +173,9 @@ class Reader:
             ids, scores = self.snap.match(match, kind, within=allowed)
             has_terms = match.root is not None or bool(match.exact)
         if sq.sort == "relevance" and has_terms:
-            order = np.lexsort((ids, -scores))
+            levels = self.snap.column("level").values(ids.tolist())
+            cases = np.fromiter((v == "案例" for v in levels), dtype=bool, count=len(ids))
+            order = np.lexsort((ids, -scores, cases))  # court cases after rules (issue 11)
             ranked = ids[order].tolist()
             self._scores = dict(zip(ranked, scores[order].tolist(), strict=True))
         else:
