@@ -61,6 +61,8 @@ def test_reingesting_one_source_updates_its_record_and_never_duplicates_it(tmp_p
     assert first.counts()["added"] == 1
     [record] = records(index, "专利代理")
     assert sorted(s.collection for s in record.sources) == ["crawl", "site"]
+    with SearchService(index) as svc:  # the record answers to each source document's id
+        assert {svc.get(ref.id).id for ref in record.sources} == {record.id}
 
     again = ingest(index, site)  # the same files again: nothing to do
     assert again.counts() == {"added": 0, "updated": 0, "unchanged": 1, "removed": 0, "relinked": 0}
@@ -181,3 +183,25 @@ def test_court_cases_rank_below_rules(tmp_path: Path) -> None:
         for q in ("劳动合同", "劳动合同解除"):
             titles = [h.title for h in svc.search(SearchQuery(q=q)).results]
             assert titles[0] == "劳动合同示例办法" and len(titles) == 2, q
+
+
+def test_the_ingest_command_through_the_store_merges_and_updates(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    from regsearch.cli import main
+
+    crawl, site = tmp_path / "crawl", tmp_path / "site"
+    write(crawl / "示例专利代理条例(2018-11-06).md", LAW)
+    copy = write(site / "示例专利代理条例.md", LAW.replace("11月6日", "11月7日"))
+    index = str(tmp_path / "ix")
+    first = runner.invoke(main, ["ingest", str(crawl), str(site), "--index", index])
+    assert first.exit_code == 0, first.output
+    copy.write_text(LAW + "\n第五条 新增的条文：电子申请。\n", encoding="utf-8")
+    again = runner.invoke(main, ["ingest", str(site), "--index", index])
+    assert again.exit_code == 0, again.output
+    [record] = records(Path(index), "专利代理")
+    assert "电子申请" in record.body
+    assert sorted(s.collection for s in record.sources) == ["crawl", "site"]
+    copy.unlink()
+    pruned = runner.invoke(main, ["ingest", str(site), "--index", index, "--prune"])
+    assert pruned.exit_code == 0, pruned.output
+    [left] = records(Path(index), "专利代理")
+    assert left.id == record.id and [s.collection for s in left.sources] == ["crawl"]

@@ -38,7 +38,7 @@ STATUS_FIELDS = STATUS_COLUMNS
 COLUMNS = ("kind", "doc_id", "level", "authority1", "region", "collection", "publish", "year")
 FACET_COLUMNS = {"level": "level", "authority": "authority1", "region": "region", "year": "year"}
 # Exact keyword fields that `Snapshot.find` looks up.
-KEYWORDS = ("id", "doc_id", "docnum", "title_exact", "authority_kw")
+KEYWORDS = ("id", "doc_id", "docnum", "title_exact", "authority_kw", "source_id")
 
 
 def canonical_doc_number(text: str | None) -> str | None:

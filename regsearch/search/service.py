@@ -330,6 +330,7 @@ class Reader:
     def _doc_record(self, key: str) -> int:
         docs = self.snap.records("doc")
         found = [r for r in self.snap.find("id", key) if r in docs]
+        found = found or [r for r in self.snap.find("source_id", key) if r in docs]  # merged
         if found:
             return found[0]
         canon = canonical_doc_number(key)

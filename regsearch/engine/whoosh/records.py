@@ -118,6 +118,8 @@ def records_for(doc: Document) -> list[dict[str, Any]]:
         "authority": _pre("authority", " ".join(authorities(doc))),
         "docnum": number or None,
         "title_exact": exact_title(doc.title) or None,
+        # the ids of its source documents (a merged record answers to each of them)
+        "source_id": ",".join(ref.id for ref in doc.sources if ref.id != doc.id) or None,
         "content_hash": doc.content_hash or None,
         "doc_z": pack_document(doc),
         "text_z": zlib.compress((doc.body or "").encode("utf-8"), ZLEVEL),

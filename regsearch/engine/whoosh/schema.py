@@ -231,6 +231,7 @@ def make_schema() -> Schema:
         # exact keywords
         docnum=ID(stored=True),  # canonical 发文字号 of the document
         title_exact=ID(),  # normalized whole title, for known-item search
+        source_id=KEYWORD(commas=True),  # ids of a merged record's other source documents
         authority_kw=KEYWORD(commas=True, stored=True),
         authority1=Attr(sortable=True),  # the first authority, for facets
         title_s=STORED(),
