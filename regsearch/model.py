@@ -297,3 +297,11 @@ class SearchPage:
     results: list[SearchHit]
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     generation: str = ""  # the index generation that answered (one snapshot per search)
+    # The ranking stopped counting at `total` (a question's results are capped): show
+    # "1000+", not 1000.
+    total_capped: bool = False
+    # Nothing matched the query as written: these are its best partial matches.
+    relaxed: bool = False
+    # What the query was recognized as and put first (a citation or a law's name), e.g.
+    # "刑法 第二百六十四条"; None for an ordinary query.
+    resolved: str | None = None

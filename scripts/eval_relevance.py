@@ -1,4 +1,4 @@
-"""Relevance of question search on stard-train (issue 6): recall@k and MRR@10, with a baseline.
+"""Relevance on stard-train (issue 6) and the everyday query sets (issue 12), with a baseline.
 
 Builds (or reuses) an index of `lawrefbook/` under `indexes/eval-lawrefbook`, runs
 every question of `stard-train/queries.jsonl` through `SearchService.search` (the
@@ -11,6 +11,11 @@ plus the query latency of question search.
     .venv/bin/python scripts/eval_relevance.py            # all 1,230 questions
     .venv/bin/python scripts/eval_relevance.py --limit 200 --ids odd
     .venv/bin/python scripts/eval_relevance.py --cv 5     # held-out figures of the law model
+
+The everyday sets of `tests/data/eval/` (citations, names, stories, no_dead_end; see
+`scripts/eval_sets.py` and the README there) run in the same call, each beside plain BM25
+(`--sets citations,names` picks some, `--sets none` skips them, `--no-stard` skips
+stard-train).
 
 With `--cv K` the learned law model (`regsearch/data/question_model.json`) is
 replaced, for each fold of questions (query_id mod K), by one trained on the other
@@ -35,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+
+import eval_sets  # noqa: E402
 
 from regsearch.engine import Snapshot  # noqa: E402
 from regsearch.index.analyzer import query_terms  # noqa: E402
@@ -237,6 +244,8 @@ def evaluate(
     for name, rewriter in systems.items():
         print(f"running {name} ...", file=sys.stderr)
         svc = SearchService(index_dir, rewrite=rewriter)
+        if name == "plain BM25":
+            svc.resolver = None  # the baseline: no citation or name resolution either
         try:
             svc.search(SearchQuery(q=questions[0]["query"]))  # warm up (jieba, columns)
             if name == "question" and cv > 1:
@@ -265,6 +274,64 @@ def evaluate(
     return out
 
 
+def plain_service(index_dir: Path) -> SearchService:
+    """The baseline service: plain BM25 for every query, no pre-search resolver."""
+    svc = SearchService(index_dir, rewrite=plain_rewriter)
+    if hasattr(svc, "resolver"):
+        svc.resolver = None
+    return svc
+
+
+def evaluate_sets(index_dir: Path, names: list[str], baseline: bool = True) -> dict[str, Any]:
+    """Each everyday set through the service (and the plain BM25 baseline)."""
+    out: dict[str, Any] = {}
+    systems = {"regsearch": lambda: SearchService(index_dir)}
+    if baseline:
+        systems["plain BM25"] = lambda: plain_service(index_dir)
+    for set_name in names:
+        queries = eval_sets.load_set(set_name)
+        out[set_name] = {"queries": len(queries), "systems": {}}
+        for sys_name, make in systems.items():
+            print(f"running {set_name} / {sys_name} ...", file=sys.stderr)
+            svc = make()
+            try:
+                svc.search(SearchQuery(q=queries[0]["query"]))  # warm up
+                run = eval_sets.run_set(svc, queries)
+            finally:
+                svc.close()
+            out[set_name]["systems"][sys_name] = {
+                "metrics": eval_sets.METRICS[set_name](queries, run),
+                "by_form": eval_sets.by_form(queries, run, set_name),
+                "latency_ms": eval_sets.latency_ms(run),
+                "misses": eval_sets.misses(queries, run, set_name),
+            }
+    return out
+
+
+def print_sets(result: dict[str, Any], show_misses: bool = False) -> None:
+    for set_name, data in result.items():
+        print(f"\n[{set_name}: {data['queries']} queries]")
+        rows = {name: s["metrics"] for name, s in data["systems"].items()}
+        print(table(rows))
+        ours = data["systems"]["regsearch"]
+        print("by form (regsearch):")
+        print(table(ours["by_form"]) if len(ours["by_form"]) < 12 else _transposed(ours))
+        for name, s in data["systems"].items():
+            lat = s["latency_ms"]
+            print(f"{name}: document search p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms")
+        if show_misses:
+            print("misses (regsearch):")
+            for line in ours["misses"]:
+                print("  " + line)
+
+
+def _transposed(system: dict[str, Any]) -> str:
+    forms = system["by_form"]
+    return "\n".join(
+        f"  {form}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()) for form, m in forms.items()
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=None, help="default: $REGSEARCH_CORPORA")
@@ -276,7 +343,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, help="K-fold held-out run of the law model")
     ap.add_argument("--no-model", action="store_true", help="also run without the law model")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--sets", default=",".join(eval_sets.SETS), help="everyday sets, or none")
+    ap.add_argument("--no-stard", action="store_true", help="skip stard-train")
+    ap.add_argument("--misses", action="store_true", help="list the first misses of each set")
     args = ap.parse_args(argv)
+    set_names = [] if args.sets == "none" else [n for n in args.sets.split(",") if n]
+    unknown = [n for n in set_names if n not in eval_sets.SETS]
+    if unknown:
+        print(f"unknown set {unknown[0]}: choose from {', '.join(eval_sets.SETS)}", file=sys.stderr)
+        return 2
     corpora = args.corpora or corpora_dir()
     src = corpora / "lawrefbook"
     qfile = corpora / "stard-train" / "queries.jsonl"
@@ -284,6 +359,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpora not found at {corpora} (set REGSEARCH_CORPORA)", file=sys.stderr)
         return 1
     ensure_index(src, args.index, rebuild=args.rebuild)
+    sets = evaluate_sets(args.index, set_names, baseline=not args.no_baseline)
+    if args.no_stard:
+        if args.json:
+            print(json.dumps({"sets": sets}, ensure_ascii=False, indent=1))
+        else:
+            print_sets(sets, args.misses)
+        return 0
     questions = load_questions(qfile, args.ids, args.limit)
     result = evaluate(
         args.index,
@@ -294,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         corpora=corpora,
     )
     if args.json:
+        result["sets"] = sets
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     held = f", law model held out ({args.cv}-fold CV)" if args.cv > 1 else ""
@@ -311,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, sys_ in result["systems"].items():
         lat = sys_["latency_ms"]
         print(f"{name}: article search latency p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms")
+    print_sets(sets, args.misses)
     return 0
 
 

@@ -57,7 +57,7 @@ def test_database_metadata_joined_to_files(docs: dict[str, Document]) -> None:
         "2007-06-29",
     )
     assert doc.authority == "全国人民代表大会常务委员会"
-    assert doc.doc_number == "中华人民共和国主席令第65号"
+    assert doc.doc_number == "主席令第65号"
     assert doc.source_expired is True
     assert [a.number for a in doc.articles] == ["第一条", "第二条", "第九十八条"]
     assert doc.articles[2].path == ["第八章 附则"]

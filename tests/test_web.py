@@ -256,7 +256,17 @@ def test_api_search_has_the_cli_json_shape(client) -> None:  # type: ignore[no-u
     assert r.status_code == 200
     assert r.mimetype == "application/json"
     data = r.get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "results", "facets"]
+    assert list(data) == [
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "results",
+        "facets",
+        "total_capped",
+        "relaxed",
+        "resolved",
+    ]
     assert list(data["facets"]) == ["status", "level", "authority", "region", "year"]
     assert (data["page"], data["per_page"]) == (1, 10)
     top = data["results"][0]

@@ -85,6 +85,11 @@ class Snapshot(Protocol):
     def records(self, kind: str) -> frozenset[int]:
         """The live records of one kind (`doc` or `article`)."""
 
+    def keywords(self, field: str) -> Mapping[str, Sequence[int]]:
+        """Every value of a keyword field (as `find` takes them) with its live records,
+        read once per generation: the titles of the whole index in one pass (issue 12:
+        the name table of citation lookup)."""
+
     def layout(self) -> Layout: ...
 
     def match(

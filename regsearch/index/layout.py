@@ -27,7 +27,7 @@ from regsearch.text.docnum import normalize_doc_number
 
 # Bump when the record layout or an engine's schema changes; an index of another
 # version must be rebuilt (`regsearch ingest --rebuild`).
-SCHEMA_VERSION = 7  # 7: st_iss (尚未发布, court cases); records keep their source documents
+SCHEMA_VERSION = 8  # 8: 国令 ↔ 国务院令 one 文号; 7: st_iss (尚未发布, court cases), sources
 
 # NEVER sorts after every date, ALWAYS before (regsearch.status defines them and the
 # status columns: st_eff, st_rep, st_inv, st_sup, st_par, st_iss).

@@ -60,6 +60,10 @@ INTERROGATIVES = (
     "何时",
 )
 
+# Question words that titles never use (unlike 是否 / 如何 in 关于…是否…的批复): a text
+# holding one is a question even when it ends like a title (…申请多久答复).
+_NEVER_IN_TITLES = ("多久", "多长时间", "怎么办", "怎么", "怎样", "能不能", "可不可以", "多少钱")
+
 # Dropped from a question before it is searched: question words, pronouns,
 # modal verbs, particles and chat filler. Matched against whole tokens.
 FILLER = frozenset(
@@ -146,7 +150,7 @@ def is_question(text: str) -> bool:
     title_shaped = q.endswith(_TITLE_SUFFIXES) or (
         _ABOUT_TITLE_RE.search(q) and not any(w in q for w in INTERROGATIVES)
     )
-    if title_shaped and not any(w in q for w in ("吗", "呢", "么")):
+    if title_shaped and not any(w in q for w in ("吗", "呢", "么", *_NEVER_IN_TITLES)):
         return False  # title-shaped: 中华人民共和国劳动合同法, 关于…的通知
     if any(w in q for w in INTERROGATIVES):
         return True

@@ -51,7 +51,8 @@ def hit_to_dict(hit: SearchHit, articles: bool = False) -> dict[str, Any]:
 
 
 def page_to_dict(page: SearchPage, articles: bool = False) -> dict[str, Any]:
-    """The `search --json` object: query, total, page, per_page, results, facets."""
+    """The `search --json` object: query, total, page, per_page, results, facets,
+    total_capped, relaxed, resolved."""
     facets = {
         name: [{"value": f.value, "count": f.count} for f in page.facets.get(name, [])]
         for name in FACET_NAMES
@@ -66,6 +67,11 @@ def page_to_dict(page: SearchPage, articles: bool = False) -> dict[str, Any]:
         "per_page": page.per_page,
         "results": [hit_to_dict(h, articles) for h in page.results],
         "facets": facets,
+        # issue 12: "1000+" rather than 1000; partial matches of a dead end; what the
+        # query was recognized as (a citation, a law's name) and put first.
+        "total_capped": page.total_capped,
+        "relaxed": page.relaxed,
+        "resolved": page.resolved,
     }
 
 

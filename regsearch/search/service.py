@@ -28,12 +28,15 @@ from regsearch.model import (
     SearchQuery,
 )
 from regsearch.search import highlight
+from regsearch.search.catalog import SnapshotCatalog
 from regsearch.search.cleanup import CleanupQuery, CleanupReport, build_report
 from regsearch.search.filters import Filters
 from regsearch.search.params import check_date, check_search
+from regsearch.search.pins import Pins, resolve
 from regsearch.search.query import ParsedQuery, parse_query
 from regsearch.search.question_index import QuestionIndex
 from regsearch.search.question_score import QuestionScores
+from regsearch.search.relax import relaxed_query
 from regsearch.search.statuses import evidence_for
 from regsearch.status import dates_of, status_at, today
 
@@ -60,6 +63,9 @@ class SearchService:
 
             rewrite = question_rewriter
         self.rewrite: Rewriter | None = rewrite  # type: ignore[assignment]
+        # Records a query names outright (a citation, a law's name) go first
+        # (regsearch.search.pins); None turns it off (a plain baseline).
+        self.resolver: Callable[..., Pins | None] | None = resolve
 
     def read(self) -> Reader:
         """A reader over the current generation, for one request (close it, or use `with`)."""
@@ -132,6 +138,10 @@ class Reader:
         self.snap = snap
         self.filters = Filters.of(snap)
         self.searches = 0  # matches run by this reader (a work budget, see web.views)
+        # What the last _ranked() found besides its records (see search()).
+        self._pins: Pins | None = None
+        self._relaxed = False
+        self._capped = False
 
     def close(self) -> None:
         self.snap.close()
@@ -159,19 +169,26 @@ class Reader:
         parsed.as_of = day  # question mode demotes versions that are dead on this day
         kind = "article" if sq.articles else "doc"
         allowed = self.filters.allowed(self.snap, kind, sq, day, start, end)
-        self.searches += 1
-        scores_of: QuestionScores | None = None
-        if hasattr(parsed, "score"):
-            scores_of = parsed.score(self.snap)
-            ids, scores = scores_of.of_kind(kind)
-            if allowed is not None and len(ids):
-                keep = np.fromiter((int(i) in allowed for i in ids), dtype=bool, count=len(ids))
-                ids, scores = ids[keep], scores[keep]
-            has_terms = True
-        else:
-            match = parsed.match()
-            ids, scores = self.snap.match(match, kind, within=allowed)
-            has_terms = match.root is not None or bool(match.exact)
+        ids, scores, scores_of, has_terms, capped = self._matches(parsed, kind, allowed)
+        # Records the query names go first; a question or a situation told in words that
+        # matches nothing is answered by its best partial match (the page says so).
+        relevance = sq.sort == "relevance"
+        resolver = self.service.resolver
+        pins = None
+        if resolver is not None and relevance:
+            pins = resolver(sq.q, SnapshotCatalog(self.snap, self.filters), day)
+        named = (pins.articles if sq.articles else pins.documents) if pins else []
+        pinned = [r for r in dict.fromkeys(named) if allowed is None or r in allowed]
+        self._pins, self._relaxed = (pins if pinned else None), False
+        if not len(ids) and not pinned and relevance:
+            retry = relaxed_query(sq.q)
+            if retry is not None:
+                retry.as_of = day
+                found = self._matches(retry, kind, allowed)
+                if len(found[0]):
+                    ids, scores, scores_of, has_terms, capped = found
+                    parsed, self._relaxed = retry, True
+        self._capped = capped
         if sq.sort == "relevance" and has_terms:
             levels = self.snap.column("level").values(ids.tolist())
             cases = np.fromiter((v == "案例" for v in levels), dtype=bool, count=len(ids))
@@ -186,7 +203,30 @@ class Reader:
             if sq.sort != "oldest":
                 pairs.reverse()
             ranked = [r for _d, r in pairs]
+        if pinned:
+            first = set(pinned)
+            ranked = pinned + [r for r in ranked if r not in first]
         return ranked, parsed, day, scores_of
+
+    def _matches(
+        self, parsed: ParsedQuery, kind: str, allowed: Any
+    ) -> tuple[np.ndarray, np.ndarray, QuestionScores | None, bool, bool]:
+        """(records, scores) matching `parsed`, the question's scores (None for other
+        queries), whether it had terms to rank by, and whether the ranking stopped
+        counting (a question keeps its best `result_cap` of each kind: "1000+")."""
+        self.searches += 1
+        if hasattr(parsed, "score"):
+            scores_of = parsed.score(self.snap)
+            ids, scores = scores_of.of_kind(kind)
+            cap = getattr(getattr(parsed, "weights", None), "result_cap", None)
+            capped = cap is not None and len(ids) >= cap
+            if allowed is not None and len(ids):
+                keep = np.fromiter((int(i) in allowed for i in ids), dtype=bool, count=len(ids))
+                ids, scores = ids[keep], scores[keep]
+            return ids, scores, scores_of, True, capped
+        match = parsed.match()
+        ids, scores = self.snap.match(match, kind, within=allowed)
+        return ids, scores, None, match.root is not None or bool(match.exact), False
 
     def count(self, sq: SearchQuery) -> int:
         """How many results `sq` has (no facets, no snippets: the cheap path)."""
@@ -198,6 +238,9 @@ class Reader:
         start = (sq.page - 1) * sq.per_page
         page = ranked[start : start + sq.per_page]
         hits = self._hits(page, parsed, day, sq.articles, scores_of)
+        pins = self._pins
+        if pins is not None and pins.cited and not sq.articles:
+            self._cited_first(hits, pins, parsed)
         return SearchPage(
             query=sq.q,
             total=len(ranked),
@@ -206,19 +249,41 @@ class Reader:
             results=hits,
             facets=facets,
             generation=self.snap.generation,
+            total_capped=self._capped,
+            relaxed=self._relaxed,
+            resolved=pins.label if pins is not None else None,
         )
+
+    def _cited_first(self, hits: list[SearchHit], pins: Pins, parsed: ParsedQuery) -> None:
+        """Under each pinned document, the articles it was cited for come first."""
+        docs = self.snap.records("doc")
+        for h in hits:
+            record = next((r for r in self.snap.find("id", h.id) if r in docs), None)
+            cited = pins.cited.get(record) if record is not None else None
+            if not cited:
+                continue
+            snippets = self._snippets(cited, parsed, articles=True)
+            first = [
+                ArticleHit(number=self.snap.stored(r).get("article") or "", snippet=snippets[r])
+                for r in cited
+            ]
+            numbers = {a.number for a in first}
+            rest = [a for a in h.articles if a.number not in numbers]
+            h.articles = (first + rest)[: max(ARTICLES_PER_DOC, len(first))]
 
     def _snippets(self, records: list[int], parsed: ParsedQuery, articles: bool) -> dict[int, str]:
         highlights = parsed.highlights()
         texts = {r: self.snap.text(r) for r in records}
+        # An article's number is shown beside its snippet: the snippet leaves it out.
+        number = {r: self.snap.stored(r).get("article") for r in records} if articles else {}
         if parsed.highlight_by_text:
             return {
-                r: highlight.render(t, highlight.substring_spans(t, highlights))
+                r: highlight.render(t, highlight.substring_spans(t, highlights), number.get(r))
                 for r, t in texts.items()
             }
         if articles:  # short texts: analysing again is cheaper than reading postings
             return {
-                r: highlight.render(t, highlight.text_spans(t, highlights))
+                r: highlight.render(t, highlight.text_spans(t, highlights), number.get(r))
                 for r, t in texts.items()
             }
         ordered = sorted(records)
@@ -439,6 +504,8 @@ class Reader:
         this in the background at start. Returns the number of postings lists read."""
         from regsearch.search.question_rank import QuestionRewriter, warm_up
 
+        if self.service.resolver is not None:  # the name table of citation lookup
+            SnapshotCatalog(self.snap, self.filters).names()
         rewrite = self.service.rewrite
         if not isinstance(rewrite, QuestionRewriter):
             return 0

@@ -2,7 +2,9 @@
 
 `黔府发(2020)13号`, `黔府发[2020]13号`, `黔府发 〔２０２０〕 第13号` all become
 `黔府发〔2020〕13号`; `国土资源部第38号令` becomes `国土资源部令第38号`;
-`农业部令2016年第3号` stays in that form. Numbers are written in Arabic digits.
+`农业部令2016年第3号` stays in that form; `中华人民共和国国务院令第707号`, `国务院令第707号`
+and `国令第707号` are one number, `国务院令第707号` (one name per issuing body). Numbers
+are written in Arabic digits.
 Text that is not a document number gives None: nothing is ever invented.
 """
 
@@ -215,11 +217,30 @@ def _year(m: re.Match[str]) -> int | None:
     return value if 1949 <= value <= 2100 else None
 
 
+# One name per issuing body in 令号 and 公告 numbers, however a text writes it: the
+# state's name before a national body is dropped (中华人民共和国主席令 -> 主席令,
+# 中华人民共和国住房和城乡建设部令 -> 住房和城乡建设部令), and so is 原 ("former": 原国家
+# 工商行政管理总局令); the State Council's own abbreviation 国令 (the 文号 on its pages)
+# is its name, 国务院令.
+_STATE = "中华人民共和国"
+_ORDER_ISSUER_ALIASES = {"国": "国务院"}
+
+
+def _order_issuer(issuer: str) -> str:
+    if issuer.startswith(_STATE) and len(issuer) > len(_STATE):
+        issuer = issuer[len(_STATE) :]
+    if issuer.startswith("原") and len(issuer) > 2:
+        issuer = issuer[1:]
+    return _ORDER_ISSUER_ALIASES.get(issuer, issuer)
+
+
 def _canonical(name: str, issuer: str, m: re.Match[str]) -> str | None:
     kind = m.groupdict().get("kind") or ""
     num = _number(m["num"])
     if num is None or not issuer:
         return None
+    if kind:
+        issuer = _order_issuer(issuer)
     if name == "order_year":
         year = _year(m)
         return None if year is None else f"{issuer}{kind}{year}年第{num}号"

@@ -185,6 +185,23 @@ class WhooshSnapshot:
             return []
         return sorted(self._searcher.searcher.docs_for_query(Q.Term(field, value)))
 
+    def keywords(self, field: str) -> dict[str, list[int]]:
+        def build(snap: WhooshSnapshot) -> dict[str, list[int]]:
+            live = snap.layout().live
+            out: dict[str, list[int]] = {}
+            for reader, offset in snap._searcher.leaves:
+                if field not in reader.indexed_field_names():
+                    continue
+                for raw in reader.lexicon(field):
+                    value = raw.decode("utf-8")
+                    parts, _w = P.segment_postings(reader, field, value, offset, live)
+                    found = [int(r) for part in parts for r in part]
+                    if found:
+                        out.setdefault(value, []).extend(found)
+            return out
+
+        return self.shared(f"keywords:{field}", build)
+
     def layout(self) -> Layout:
         return self.shared("layout", _build_layout)
 
