@@ -223,6 +223,9 @@ def run_cv(svc: SearchService, questions: list[dict[str, Any]], folds: int, corp
     return Run(arts, docs, lat)
 
 
+NO_PINS = "question, no pins"
+
+
 def evaluate(
     index_dir: Path,
     questions: list[dict[str, Any]],
@@ -230,25 +233,29 @@ def evaluate(
     cv: int = 0,
     no_model: bool = False,
     corpora: Path | None = None,
+    no_pins: bool = False,
 ) -> dict[str, Any]:
     """Metrics of question search (and the baseline) over `questions`, per parity of query_id.
 
     `cv`: held-out figures (see the module doc); `no_model`: also question mode without
-    the learned law model."""
+    the learned law model; `no_pins`: also question mode without the citation and name
+    resolver (what pinning named laws first costs or gains on questions)."""
     systems: dict[str, Callable[[str], Any]] = {"question": question_rewriter}
     if no_model:
         systems["no law model"] = QuestionRewriter(model=LawModel())
+    if no_pins:
+        systems[NO_PINS] = question_rewriter
     if baseline:
         systems["plain BM25"] = plain_rewriter
     out: dict[str, Any] = {"questions": len(questions), "cv": cv, "systems": {}}
     for name, rewriter in systems.items():
         print(f"running {name} ...", file=sys.stderr)
         svc = SearchService(index_dir, rewrite=rewriter)
-        if name == "plain BM25":
+        if name in ("plain BM25", NO_PINS):
             svc.resolver = None  # the baseline: no citation or name resolution either
         try:
             svc.search(SearchQuery(q=questions[0]["query"]))  # warm up (jieba, columns)
-            if name == "question" and cv > 1:
+            if name in ("question", NO_PINS) and cv > 1:
                 run = run_cv(svc, questions, cv, corpora or corpora_dir())
             else:
                 run = run_system(svc, questions)
@@ -342,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--cv", type=int, default=0, help="K-fold held-out run of the law model")
     ap.add_argument("--no-model", action="store_true", help="also run without the law model")
+    ap.add_argument("--no-pins", action="store_true", help="also run without the resolver")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--sets", default=",".join(eval_sets.SETS), help="everyday sets, or none")
     ap.add_argument("--no-stard", action="store_true", help="skip stard-train")
@@ -374,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         cv=args.cv,
         no_model=args.no_model,
         corpora=corpora,
+        no_pins=args.no_pins,
     )
     if args.json:
         result["sets"] = sets

@@ -124,3 +124,37 @@ def test_snippets_do_not_mark_characters_inside_words(svc):
     page = search(svc, "交")
     (hit,) = [h for h in page.results if h.id == "traffic"]
     assert "<mark>交</mark>通" not in hit.snippet
+
+
+def test_the_page_says_what_was_recognized_and_what_was_relaxed(svc):
+    from regsearch.web import create_app
+
+    client = create_app({"SERVICE": svc, "TESTING": True}).test_client()
+    cited = client.get("/search", query_string={"q": "消保法第五十五条", "as_of": DAY})
+    body = cited.get_data(as_text=True)
+    assert cited.status_code == 200
+    assert "已识别为：<strong>消费者权益保护法 第五十五条</strong>" in body
+    relaxed = client.get("/search", query_string={"q": "欠钱不还", "as_of": DAY})
+    body = relaxed.get_data(as_text=True)
+    assert "最接近的部分匹配" in body and "已识别为" not in body
+    plain = client.get("/search", query_string={"q": "欠钱 租金 不存在的词", "as_of": DAY})
+    assert "最接近的部分匹配" not in plain.get_data(as_text=True)
+
+
+def test_the_terminal_says_so_too_and_a_capped_total_reads_n_plus(svc, monkeypatch):
+    import dataclasses
+
+    from regsearch.cli import search as cli_search
+
+    monkeypatch.setattr(cli_search, "terminal_width", lambda: 120)
+    page = search(svc, "欠钱不还")
+    data = {"results": [dataclasses.asdict(h) for h in page.results]}
+    text = cli_search.render_table(page, data, articles=False)
+    assert text.startswith(f"共 {page.total} 条结果") and "最接近的部分匹配" in text
+    capped = dataclasses.replace(page, total_capped=True)
+    assert cli_search.render_table(capped, data, articles=False).startswith(f"共 {page.total}+ 条")
+    named = search(svc, "消保法第五十五条")
+    text = cli_search.render_table(
+        named, {"results": [dataclasses.asdict(h) for h in named.results]}, False
+    )
+    assert "已识别为：消费者权益保护法 第五十五条" in text

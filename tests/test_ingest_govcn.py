@@ -76,7 +76,7 @@ def test_all_govcn_pages(corpora_dir):
     for d in docs:
         assert re.fullmatch(r"\d{9}/\d{4}-\d{5}", d.index_number), d.source
         assert d.topic and d.authority and d.title and d.url, d.source
-        assert re.fullmatch(r"\S+〔\d{4}〕\d+号|国令第\d+号", d.doc_number), d.source
+        assert re.fullmatch(r"\S+〔\d{4}〕\d+号|国务院令第\d+号", d.doc_number), d.source
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.written_date) and re.fullmatch(
             r"\d{4}-\d{2}-\d{2}", d.publish_date
         )

@@ -106,7 +106,7 @@ def render_table(page: SearchPage, data: dict[str, Any], articles: bool) -> str:
     """Hits as a table that fits the terminal: only titles are shortened (never 文号 or ID);
     each hit's snippet on the line below it."""
     last = max(1, math.ceil(page.total / page.per_page))
-    head = f"共 {page.total} 条结果"
+    head = f"共 {page.total}{'+' if page.total_capped else ''} 条结果"
     if page.total and not page.results:
         return f"{head}；第 {page.page} 页超出了最后一页（第 {last} 页），请用 --page 1 到 {last}。"
     if not page.results:
@@ -121,7 +121,12 @@ def render_table(page: SearchPage, data: dict[str, Any], articles: bool) -> str:
         details=_details(data),
         droppable=[headers.index("发布日期")] if "发布日期" in headers else [],
     )
-    lines = [f"{head}（第 {page.page}/{last} 页）", table]
+    lines = [f"{head}（第 {page.page}/{last} 页）"]
+    if page.resolved:
+        lines.append(f"已识别为：{page.resolved}，排在最前。")
+    if page.relaxed:
+        lines.append("没有同时包含全部词语的结果；以下是与问题最接近的部分匹配。")
+    lines.append(table)
     if page.page < last:
         lines.append(f"下一页：--page {page.page + 1}")
     return "\n".join(lines)
