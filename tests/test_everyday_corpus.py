@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CITATION_P1_FLOOR = 0.97  # measured 0.996 on all 672 (1.000 on this subset)
 NAME_P1_FLOOR = 0.95  # measured 0.995
 STORY_R10_FLOOR = 0.40  # measured 0.466 (plain BM25 0.180)
-STORY_DOC_R10_FLOOR = 0.84  # measured 0.881
+STORY_DOC_R10_FLOOR = 0.84  # measured 0.865
 
 
 def _module(name: str):
@@ -113,3 +113,15 @@ def test_floors_on_the_evaluation_sets(svc):
     m = sets.story_metrics(stories, sets.run_set(svc, stories))
     assert m["article R@10"] >= STORY_R10_FLOOR
     assert m["document R@10"] >= STORY_DOC_R10_FLOOR
+
+
+def test_the_law_whose_articles_answer_comes_first_at_document_level(svc):
+    # 公司 matches 公司法's title and many of its articles; the article that answers is
+    # 社会保险法 第六十三条, and the document view follows the article view.
+    arts = svc.search(SearchQuery(q="公司不给交社保怎么办", articles=True))
+    docs = svc.search(SearchQuery(q="公司不给交社保怎么办"))
+    assert (arts.results[0].title, arts.results[0].article) == (
+        "中华人民共和国社会保险法",
+        "第六十三条",
+    )
+    assert docs.results[0].title == "中华人民共和国社会保险法"

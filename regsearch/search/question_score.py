@@ -16,7 +16,8 @@ build their own instead of patching module globals.
   lift a record from far below the pool into the results).
 - Fusion: an article gets `1 + doc_fusion x` its document's normalized score (top
   `doc_pool` documents); a document scores `doc_own x` its own normalized score plus
-  its best article's normalized score (long documents are poor BM25 units).
+  its best article's normalized score as the article view ranks it (long documents are
+  poor BM25 units; the law whose articles answer the question comes first).
 - At most `result_cap` records of each kind are returned: the tail of a 30-term OR
   is noise, and counting facets over it would only cost time.
 """
@@ -236,7 +237,6 @@ def score_question(
     if not w.fused:
         return _result(w, (d_ids, d_sc), (a_ids, a_sc))
     doc_max = (float(d_sc.max()) if len(d_sc) else 0.0) or 1.0
-    art_max = (float(a_sc.max()) if len(a_sc) else 0.0) or 1.0
     n = qi.n_keys + 1  # the last key: records without a document
     doc_norm = np.zeros(n)
     top_ids, top_sc = _top(d_ids, d_sc, w.doc_pool)
@@ -244,12 +244,16 @@ def score_question(
     doc_norm[-1] = 0.0
     boost = _boosts(snap, qi, q)
     a_keys = qi.dkey[a_ids]
-    best = np.zeros(n)
-    np.maximum.at(best, a_keys, a_sc / art_max)
-    best[-1] = 0.0
     fused_a = a_sc * (1.0 + w.doc_fusion * doc_norm[a_keys]) * boost[a_keys]
     if q.article_boost:
         fused_a = fused_a * _article_boosts(snap, qi, q, a_ids)
+    # A document is as good as its best article as the article view ranks it (learned
+    # article associations included): the law whose articles answer the question.
+    best = np.zeros(n)
+    if len(a_ids):
+        top = float(fused_a.max()) or 1.0
+        np.maximum.at(best, a_keys, fused_a / top / np.maximum(boost[a_keys], 1e-9))
+    best[-1] = 0.0
     d_keys = qi.dkey[d_ids]
     fused_d = (w.doc_own * d_sc / doc_max + best[d_keys]) * boost[d_keys]
     return _result(w, (d_ids, fused_d), (a_ids, fused_a))
