@@ -68,3 +68,45 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+# --- backends: the embedded default and PostgreSQL (tests/pg_support.py) -----------------
+
+BACKENDS = ("embedded", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The PostgreSQL test server's URL (skipped with the reason locally without one;
+    a failure under CI)."""
+    from pg_support import server_url
+
+    return server_url()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database of its own for one test, dropped afterwards."""
+    from pg_support import fresh_database
+
+    yield from fresh_database(pg_server)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """Run a test once per backend: `embedded` (Whoosh + SQLite files) or `postgresql`."""
+    return request.param
+
+
+@pytest.fixture
+def database(backend, request, tmp_path):
+    """Where a test's store (and index) live: None for embedded files under tmp_path, or
+    the URL of a fresh PostgreSQL database with the schema in place."""
+    if backend == "embedded":
+        yield None
+        return
+    url = request.getfixturevalue("pg_url")
+    from regsearch.store.postgres import PostgresStore
+
+    PostgresStore(url, migrate=True).close()
+    yield url

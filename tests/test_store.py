@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    s = open_store(tmp_path / "index.store.sqlite3")
+def store(database, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The store on each backend (tests/conftest.py `database`)."""
+    s = open_store(database or tmp_path / "index.store.sqlite3")
     yield s
     s.close()
 
@@ -233,7 +234,8 @@ def test_killed_between_store_and_index_the_index_catches_up(store, tmp_path: Pa
     seed_accounts(store)
     ingest_documents(store, index, [doc("d1", "甲办法", DEPT_A)], actor=ADMIN)
     before = indexed_seq(store, index)
-    script = CRASH_SCRIPT.format(tests=str(ROOT / "tests"), path=str(store.path))  # type: ignore[attr-defined]
+    where = getattr(store, "url", None) or str(store.path)  # type: ignore[attr-defined]
+    script = CRASH_SCRIPT.format(tests=str(ROOT / "tests"), path=where)
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
@@ -299,8 +301,8 @@ def test_meta_keeps_the_schema_fields(store, tmp_path: Path) -> None:  # type: i
     meta = read_meta(current_generation(index))  # type: ignore[arg-type]
     assert meta["store_seq"] == store.last_seq() and meta["store_id"] == store.meta("store_id")
     assert meta["documents"] == 1 and "schema_version" in meta
-    # the store is one file next to the index, not inside it
-    assert (
+    # the embedded store is one file next to the index, not inside it
+    assert getattr(store, "url", None) or (
         sorted(p.name for p in index.parent.iterdir() if "sqlite3" in p.name)[0]
         == "index.store.sqlite3"
     )

@@ -30,8 +30,24 @@ def default_store_path(index_dir: str | Path | None = None) -> Path:
     return index.with_name(index.name + STORE_SUFFIX)
 
 
-def open_store(path: str | Path | None = None, index_dir: str | Path | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at `path` or next to `index_dir`."""
+def open_store(
+    path: str | Path | None = None,
+    index_dir: str | Path | None = None,
+    database: str | None = None,
+) -> Store:
+    """Open the store: a PostgreSQL database when `database`, `path` or `index_dir` is a
+    postgresql:// URL or $REGSEARCH_DATABASE_URL is set (its schema must be current:
+    `regsearch db init/migrate`), else the SQLite file at `path` or next to `index_dir`
+    (created and migrated if needed)."""
+    from regsearch import pg
+
+    url = next((str(x) for x in (database, path, index_dir) if pg.is_url(x)), None)
+    if url is None and path is None and index_dir is None:
+        url = pg.configured_url()
+    if url is not None:
+        from regsearch.store.postgres import PostgresStore
+
+        return PostgresStore(url)
     from regsearch.store.sqlite import SQLiteStore
 
     return SQLiteStore(Path(path) if path else default_store_path(index_dir))

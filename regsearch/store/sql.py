@@ -153,7 +153,8 @@ class SQLStore(Store):
         """Apply the migrations this store has not seen yet (idempotent)."""
         with self.transaction():
             exists = self._one(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'store_meta'"
+                "SELECT COUNT(*) FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_name = 'store_meta'"
                 if self.dialect == "postgresql"
                 else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'store_meta'"
             )
