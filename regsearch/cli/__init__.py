@@ -95,7 +95,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 # Each command lives in its own module and registers itself on `main`.
-from regsearch.cli import cleanup, ingest, normalize, search, serve, show, users  # noqa: E402,F401
+from regsearch.cli import cleanup, db, ingest, normalize, search, serve, show, users  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

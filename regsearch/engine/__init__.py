@@ -187,13 +187,26 @@ class Engine(Protocol):
 
 
 def default_location() -> Path:
-    """Where the index lives unless told: `$REGSEARCH_INDEX`, else `indexes/main`."""
-    return Path(os.environ.get("REGSEARCH_INDEX") or "indexes/main")
+    """Where the index lives unless told: `$REGSEARCH_INDEX`, else the database of
+    `$REGSEARCH_DATABASE_URL` (as a Path; `regsearch.pg.url_of` reads it back), else
+    `indexes/main`."""
+    return Path(
+        os.environ.get("REGSEARCH_INDEX")
+        or os.environ.get("REGSEARCH_DATABASE_URL")
+        or "indexes/main"
+    )
 
 
 def open_engine(location: str | Path | None = None) -> Engine:
-    """The engine for `location` (an index directory; default `$REGSEARCH_INDEX`, else
-    `indexes/main`)."""
+    """The engine for `location`: a postgresql:// URL (the PostgreSQL engine), or an index
+    directory (the embedded Whoosh engine); default `default_location()`."""
+    from regsearch.pg import url_of
+
+    url = url_of(location if location is not None else default_location())
+    if url is not None:
+        from regsearch.engine.postgres import PgEngine
+
+        return PgEngine(url)
     from regsearch.engine.whoosh import WhooshEngine
 
     return WhooshEngine(location)

@@ -27,7 +27,25 @@ _pools_lock = threading.Lock()
 
 def is_url(location: object) -> bool:
     """Whether `location` (an --index/--database value) names a PostgreSQL database."""
-    return isinstance(location, str) and location.startswith(SCHEMES)
+    return url_of(location) is not None
+
+
+def url_of(location: object) -> str | None:
+    """The postgresql:// URL `location` names, or None for an index directory.
+
+    An index location travels through the code as a `Path`, and `Path()` folds the
+    URL's `//` into `/`; the folded form is recognised and unfolded here, the one place
+    that knows."""
+    if location is None:
+        return None
+    text = str(location)
+    for scheme in SCHEMES:
+        folded = scheme[:-1]  # "postgresql:/"
+        if text.startswith(scheme):
+            return text
+        if text.startswith(folded):
+            return scheme + text[len(folded) :]
+    return None
 
 
 def configured_url(explicit: str | None = None) -> str | None:

@@ -426,6 +426,11 @@ class SQLStore(Store):
             for row in self._rows(sql, [*params, *chunk]):
                 yield self._stored(row)
 
+    def count_documents(self) -> int:
+        """How many documents are current (not removed)."""
+        row = self._one("SELECT COUNT(*) FROM documents WHERE is_current = 1 AND removed = 0")
+        return int(row[0]) if row else 0
+
     def revisions(self, doc_id: str) -> list[StoredDocument]:
         out: list[StoredDocument] = []
         previous: Document | None = None

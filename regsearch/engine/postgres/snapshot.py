@@ -1,0 +1,329 @@
+"""Snapshots of the PostgreSQL engine: one generation number per request.
+
+Rows of a generation never change while it can be read (a publish only closes rows for
+later generations), so a snapshot needs no open transaction: every statement filters on
+its generation, takes a pooled connection and gives it back. What is derived from a
+whole generation (the layout, columns, field lengths, BM25 statistics, postings) is read
+once per process and shared by the snapshots of every thread (`Generation`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from regsearch import pg
+from regsearch.engine import Layout, Match
+from regsearch.engine.cache import BoundedCache
+from regsearch.engine.postgres.schema import (
+    ARRAY_KEYWORDS,
+    COLUMNS,
+    FIELD_BOOST,
+    FIELD_MODE,
+    KEYWORD_COLUMNS,
+    TEXT_FIELDS,
+    field_text,
+    quote_lexeme,
+)
+from regsearch.engine.postgres.scoring import Evaluator, quantized
+from regsearch.errors import IndexDamaged
+from regsearch.index.analyzer import tokenize
+from regsearch.model import Document
+
+T = TypeVar("T")
+_STORED_PER_SNAPSHOT = 256
+
+
+def visible(gen: int) -> str:
+    """The SQL condition of a row that generation `gen` holds."""
+    return f"(gen_from <= {int(gen)} AND (gen_to IS NULL OR gen_to > {int(gen)}))"
+
+
+class Generation:
+    """One generation of one database, as this process has read it so far."""
+
+    def __init__(self, url: str, gen: int, meta: dict[str, Any], cache: BoundedCache) -> None:
+        self.url = url
+        self.gen = gen
+        self.name = str(gen)
+        self.meta = meta
+        self.postings_cache = cache
+        self._shared: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    def shared(self, key: str, build: Callable[[], T]) -> T:
+        try:
+            return self._shared[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._shared:
+                self._shared[key] = build()
+            return self._shared[key]  # type: ignore[no-any-return]
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with pg.connection(self.url) as conn:
+            return list(conn.execute(sql, tuple(params)).fetchall())
+
+
+class ArrayColumn:
+    """A column of a generation, read whole once (values by record number)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self._values = values
+
+    def __getitem__(self, record: int) -> Any:
+        return self._values[record] if 0 <= record < len(self._values) else None
+
+    def values(self, records: Sequence[int]) -> list[Any]:
+        if not len(records):
+            return []
+        return self._values[np.asarray(records, dtype=np.int64)].tolist()
+
+
+class PgSnapshot:
+    """One generation for one request (see `regsearch.engine.Snapshot`)."""
+
+    def __init__(self, gen: Generation) -> None:
+        self._gen = gen
+        self.generation = gen.name
+        self._stored: dict[int, dict[str, Any]] = {}
+        self._where = visible(gen.gen)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self._gen.meta
+
+    def close(self) -> None:
+        self._stored.clear()
+
+    def __enter__(self) -> PgSnapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def shared(self, key: str, factory: Callable[[Any], T]) -> T:
+        return self._gen.shared(key, lambda: factory(self))
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._gen.rows(sql, params)
+
+    def index_bytes(self) -> int:
+        rows = self._rows("SELECT pg_total_relation_size('ix_records')")
+        return int(rows[0][0])
+
+    # -- records ---------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        return self.layout().size
+
+    def layout(self) -> Layout:
+        return self.shared("layout", _build_layout)
+
+    def records(self, kind: str) -> frozenset[int]:
+        def build(snap: PgSnapshot) -> frozenset[int]:
+            lay = snap.layout()
+            want = lay.is_doc if kind == "doc" else ~lay.is_doc
+            return frozenset(np.flatnonzero(want & lay.live).tolist())
+
+        return self.shared(f"records:{kind}", build)
+
+    def _every(self, kind: str) -> np.ndarray:
+        def build(snap: PgSnapshot) -> np.ndarray:
+            return np.asarray(sorted(snap.records(kind)), dtype=np.int64)
+
+        return self.shared(f"every:{kind}", build)
+
+    def find(self, field: str, value: str) -> list[int]:
+        if not value:
+            return []
+        if field in KEYWORD_COLUMNS:
+            cond = f"{KEYWORD_COLUMNS[field]} = %s"
+        elif field in ARRAY_KEYWORDS:
+            cond = f"{ARRAY_KEYWORDS[field]} @> ARRAY[%s]::text[]"
+        else:
+            raise KeyError(field)
+        rows = self._rows(
+            f"SELECT rid FROM ix_records WHERE {cond} AND {self._where} ORDER BY rid", (value,)
+        )
+        return [int(r[0]) for r in rows]
+
+    # -- matching --------------------------------------------------------------------
+    def _evaluator(self) -> Evaluator:
+        return Evaluator(self.postings, self.lengths, self._stats, self._phrase, self.find)
+
+    def match(
+        self, query: Match, kind: str, within: Iterable[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        every = self._every(kind)
+        found = self._evaluator().match(query, lambda: every)
+        if found is None:
+            ids, scores = every, np.zeros(len(every))
+        else:
+            keep = np.isin(found.ids, every, assume_unique=True)
+            ids, scores = found.ids[keep], found.scores[keep]
+        if within is not None:
+            allowed = np.fromiter(within, dtype=np.int64)
+            keep = np.isin(ids, allowed)
+            ids, scores = ids[keep], scores[keep]
+        return ids.astype(np.int64), scores.astype(np.float64)
+
+    def _stats(self, field: str) -> tuple[int, float]:
+        """(records, average raw field length) of the generation (Whoosh's statistics)."""
+
+        def build(snap: PgSnapshot) -> dict[str, tuple[int, float]]:
+            sums = ", ".join(f"COALESCE(SUM({f}_len), 0)" for f in TEXT_FIELDS)
+            row = snap._rows(f"SELECT COUNT(*), {sums} FROM ix_records WHERE {snap._where}")[0]
+            n = int(row[0])
+            return {f: (n, float(row[i + 1]) / (n or 1)) for i, f in enumerate(TEXT_FIELDS)}
+
+        return self.shared("stats", build)[field]
+
+    def _phrase(self, field: str, terms: list[str]) -> np.ndarray:
+        query = " <-> ".join(quote_lexeme(t) for t in terms)
+
+        def build(snap: PgSnapshot) -> np.ndarray:
+            rows = snap._rows(
+                f"SELECT rid FROM ix_records WHERE {field}_tsv @@ %s::tsquery AND {snap._where}",
+                (query,),
+            )
+            return np.asarray(sorted(r[0] for r in rows), dtype=np.int64)
+
+        return self.shared(f"phrase:{field}:{query}", build)
+
+    # -- stored values ---------------------------------------------------------------
+    def _row(self, record: int) -> dict[str, Any]:
+        found = self._stored.get(record)
+        if found is None:
+            rows = self._rows(
+                "SELECT stored, doc_json, text, number_text, authority_text FROM ix_records "
+                f"WHERE rid = %s AND {self._where}",
+                (int(record),),
+            )
+            if not rows:
+                raise IndexError(f"record {record} is not in generation {self.generation}")
+            stored, doc_json, text, number_text, authority_text = rows[0]
+            found = {
+                "stored": json.loads(stored),
+                "doc_json": doc_json,
+                "text": text,
+                "number_text": number_text,
+                "authority_text": authority_text,
+            }
+            if len(self._stored) >= _STORED_PER_SNAPSHOT:
+                self._stored.clear()
+            self._stored[record] = found
+        return found
+
+    def stored(self, record: int) -> dict[str, Any]:
+        return dict(self._row(record)["stored"])
+
+    def text(self, record: int) -> str:
+        return str(self._row(record)["text"] or "")
+
+    def document(self, record: int) -> Document:
+        row = self._row(record)
+        data = json.loads(row["doc_json"])
+        data["body"] = row["text"] or ""
+        return Document.from_dict(data)
+
+    def column(self, name: str) -> ArrayColumn:
+        if name not in COLUMNS:
+            raise KeyError(f"no column {name!r}")
+
+        def build(snap: PgSnapshot) -> ArrayColumn:
+            values = np.full(snap.size, None, dtype=object)
+            for rid, value in snap._rows(f"SELECT rid, {name} FROM ix_records WHERE {snap._where}"):
+                values[rid] = value
+            values.setflags(write=False)
+            return ArrayColumn(values)
+
+        return self.shared(f"column:{name}", build)
+
+    def offsets(
+        self, field: str, term: str, records: Sequence[int]
+    ) -> dict[int, list[tuple[int, int, int]]]:
+        """From the record's text analyzed again (the same tokens the index holds)."""
+        out: dict[int, list[tuple[int, int, int]]] = {}
+        mode = FIELD_MODE.get(field)
+        if mode is None:
+            return out
+        for record in records:
+            row = self._row(record)
+            values = {**row["stored"], **row}
+            if field == "title" and values["stored"].get("kind") == "article":
+                mode_here = "query"
+            else:
+                mode_here = mode
+            found = [
+                (pos, start, end)
+                for text, pos, start, end in tokenize(field_text(values, field), mode_here)
+                if text == term
+            ]
+            if found:
+                out[record] = found
+        return out
+
+    # -- scoring arrays --------------------------------------------------------------
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        cache = self._gen.postings_cache
+        key = ((self._gen.url, self.generation), field, term)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        rows = self._rows(
+            f"SELECT rid, COALESCE(({field}_tf ->> %s)::int, 1) FROM ix_records "
+            f"WHERE {field}_tsv @@ %s::tsquery AND {self._where} ORDER BY rid",
+            (term, quote_lexeme(term)),
+        )
+        ids = np.asarray([r[0] for r in rows], dtype=np.int32)
+        weights = np.asarray([r[1] for r in rows], dtype=np.float32) * np.float32(
+            FIELD_BOOST.get(field, 1.0)
+        )
+        value = (ids, weights)
+        cache.put(key, value, ids.nbytes + weights.nbytes + 64)
+        return value
+
+    def lengths(self, field: str) -> np.ndarray:
+        def build(snap: PgSnapshot) -> np.ndarray:
+            raw = np.zeros(snap.size, dtype=np.int64)
+            for rid, n in snap._rows(f"SELECT rid, {field}_len FROM ix_records WHERE {snap._where}"):
+                raw[rid] = n
+            out = quantized(raw)
+            out.setflags(write=False)
+            return out
+
+        return self.shared(f"lengths:{field}", build)
+
+    def check(self) -> None:
+        try:
+            rows = self._rows(f"SELECT rid FROM ix_records WHERE {self._where} LIMIT 1")
+            if rows:
+                self.stored(int(rows[0][0]))
+        except Exception as exc:  # noqa: BLE001 - any read error: the index is unusable
+            raise IndexDamaged(f"数据库中的索引无法读取（{exc}）：请运行 regsearch reindex --rebuild。") from None
+
+
+def _build_layout(snap: PgSnapshot) -> Layout:
+    rows = snap._rows(f"SELECT rid, kind, doc_id FROM ix_records WHERE {snap._where} ORDER BY rid")
+    size = (int(rows[-1][0]) + 1) if rows else 0
+    live = np.zeros(size, dtype=bool)
+    is_doc = np.zeros(size, dtype=bool)
+    names = sorted({r[2] for r in rows})
+    keys = {name: i for i, name in enumerate(names)}
+    dkey = np.full(size, len(names), dtype=np.int64)
+    if rows:
+        rid = np.asarray([r[0] for r in rows], dtype=np.int64)
+        live[rid] = True
+        is_doc[rid] = np.asarray([r[1] == "doc" for r in rows], dtype=bool)
+        dkey[rid] = np.asarray([keys[r[2]] for r in rows], dtype=np.int64)
+    for arr in (live, is_doc, dkey):
+        arr.setflags(write=False)
+    return Layout(
+        size=size, live=live, is_doc=is_doc, dkey=dkey, key_names=tuple(names), key_of=keys
+    )
