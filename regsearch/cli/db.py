@@ -153,11 +153,9 @@ def copy_cmd(source: str, target: str) -> None:
       regsearch db copy --from postgresql://regsearch@localhost/regsearch --to indexes/copy
     """
     from regsearch import pg
-    from regsearch.store import open_store
+    from regsearch.store import default_store_path, open_store
     from regsearch.store.copy import copy_store
     from regsearch.store.sync import sync_index
-
-    from regsearch.store import default_store_path
 
     for where in (source, target):
         if pg.url_of(where) is None and where.startswith(("postgres", "http")):
@@ -176,7 +174,9 @@ def copy_cmd(source: str, target: str) -> None:
             + "）"
         )
         sync = sync_index(dst, target, rebuild=True, allow_empty=True)
-        click.echo(f"索引 {pg.redact(target)}：建立完成，{sync.documents} 件（变更序号 {sync.seq}）")
+        click.echo(
+            f"索引 {pg.redact(target)}：建立完成，{sync.documents} 件（变更序号 {sync.seq}）"
+        )
     finally:
         src.close()
         dst.close()

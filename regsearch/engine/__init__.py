@@ -187,12 +187,12 @@ class Engine(Protocol):
 
 
 def default_location() -> Path:
-    """Where the index lives unless told: `$REGSEARCH_INDEX`, else the database of
-    `$REGSEARCH_DATABASE_URL` (as a Path; `regsearch.pg.url_of` reads it back), else
+    """Where the index lives unless told: the database of `$REGSEARCH_DATABASE_URL` (as a
+    Path; `regsearch.pg.url_of` reads it back), else `$REGSEARCH_INDEX`, else
     `indexes/main`."""
     return Path(
-        os.environ.get("REGSEARCH_INDEX")
-        or os.environ.get("REGSEARCH_DATABASE_URL")
+        os.environ.get("REGSEARCH_DATABASE_URL")
+        or os.environ.get("REGSEARCH_INDEX")
         or "indexes/main"
     )
 

@@ -41,7 +41,7 @@ def open_store(
     (created and migrated if needed)."""
     from regsearch import pg
 
-    url = next((str(x) for x in (database, path, index_dir) if pg.is_url(x)), None)
+    url = next((u for x in (database, path, index_dir) if (u := pg.url_of(x))), None)
     if url is None and path is None and index_dir is None:
         url = pg.configured_url()
     if url is not None:

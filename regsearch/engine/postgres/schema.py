@@ -130,7 +130,8 @@ def analyzed(tokens: list[tuple[str, int, int, int]]) -> tuple[str | None, str |
     for term, pos, _start, _end in tokens:
         positions.setdefault(term, []).append(min(pos + 1, MAX_POSITION))
     vector = " ".join(
-        f"{quote_lexeme(t)}:{','.join(map(str, sorted(set(p))[:256]))}" for t, p in positions.items()
+        f"{quote_lexeme(t)}:{','.join(map(str, sorted(set(p))[:256]))}"
+        for t, p in positions.items()
     )
     freqs = {t: len(p) for t, p in positions.items() if len(p) > 1}
     return vector, json.dumps(freqs, ensure_ascii=False) if freqs else None, len(tokens)

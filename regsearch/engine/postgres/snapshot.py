@@ -292,7 +292,9 @@ class PgSnapshot:
     def lengths(self, field: str) -> np.ndarray:
         def build(snap: PgSnapshot) -> np.ndarray:
             raw = np.zeros(snap.size, dtype=np.int64)
-            for rid, n in snap._rows(f"SELECT rid, {field}_len FROM ix_records WHERE {snap._where}"):
+            for rid, n in snap._rows(
+                f"SELECT rid, {field}_len FROM ix_records WHERE {snap._where}"
+            ):
                 raw[rid] = n
             out = quantized(raw)
             out.setflags(write=False)
@@ -306,7 +308,9 @@ class PgSnapshot:
             if rows:
                 self.stored(int(rows[0][0]))
         except Exception as exc:  # noqa: BLE001 - any read error: the index is unusable
-            raise IndexDamaged(f"数据库中的索引无法读取（{exc}）：请运行 regsearch reindex --rebuild。") from None
+            raise IndexDamaged(
+                f"数据库中的索引无法读取（{exc}）：请运行 regsearch reindex --rebuild。"
+            ) from None
 
 
 def _build_layout(snap: PgSnapshot) -> Layout:

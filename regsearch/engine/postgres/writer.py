@@ -92,7 +92,9 @@ class PgWriter:
                         "AND doc_id = ANY(%s)",
                         (gen, gone),
                     )
-            rid = int(conn.execute("SELECT COALESCE(MAX(rid), -1) + 1 FROM ix_records").fetchone()[0])
+            rid = int(
+                conn.execute("SELECT COALESCE(MAX(rid), -1) + 1 FROM ix_records").fetchone()[0]
+            )
             columns = ", ".join(INSERT_COLUMNS)
             with conn.cursor().copy(f"COPY ix_records ({columns}) FROM STDIN") as copy:
                 for i, doc in enumerate(docs, 1):
