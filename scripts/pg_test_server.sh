@@ -7,10 +7,26 @@
 #   eval "$(scripts/pg_test_server.sh start)"   # exports REGSEARCH_TEST_DATABASE_URL
 #   scripts/pg_test_server.sh stop               # stops it and removes its data
 #
-# PGTEST_DIR (default /tmp/regsearch-pgtest) and PGTEST_PORT (default 54329) move it.
+# PGTEST_DIR (default /tmp/regsearch-pgtest) moves it; PGTEST_PORT fixes its port (default:
+# 54329 if free, else any free one).
 set -euo pipefail
 dir="${PGTEST_DIR:-/tmp/regsearch-pgtest}"
-port="${PGTEST_PORT:-54329}"
+free_port() {
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    s.close(); s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+PY
+}
+if [ -f "$dir/port" ]; then
+  port="$(cat "$dir/port")"
+else
+  port="${PGTEST_PORT:-$(free_port 54329)}"
+fi
 bindir="${PG_BINDIR:-}"
 if [ -z "$bindir" ]; then
   for candidate in /usr/lib/postgresql/*/bin; do
@@ -37,7 +53,10 @@ case "${1:-start}" in
     fi
     rm -rf "$dir"
     mkdir -p "$dir"
-    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    port="${PGTEST_PORT:-$(free_port 54329)}"
+    url="postgresql://postgres@127.0.0.1:${port}/regsearch_test"
+    echo "$port" >"$dir/port"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
     as_pg "'$bindir/initdb' -D '$dir/data' -U postgres -A trust -E UTF8 --locale=C.UTF-8 >'$dir/initdb.log' 2>&1" \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_pg "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 \

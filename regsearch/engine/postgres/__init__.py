@@ -85,17 +85,25 @@ class PgEngine:
     def init_schema(self) -> None:
         ensure_schema(self.url)
 
-    def _current_row(self) -> tuple[int, dict[str, Any]] | None:
+    def _current_row(self, strict: bool = False) -> tuple[int, dict[str, Any]] | None:
         with pg.connection(self.url) as conn:
-            if _version(conn) == 0:
+            version = _version(conn)
+            if version == 0 and strict:
+                raise IndexMissing(
+                    f"数据库 {pg.redact(self.url)} 还没有 regsearch 的表：请先运行 regsearch db init，"
+                    "再 regsearch ingest SRC（或 regsearch db copy）。"
+                )
+            if version == 0:
                 return None
+            if version != ENGINE_SCHEMA:
+                ensure_schema(self.url, migrate=False)  # SchemaOutdated, saying what to run
             row = conn.execute(
                 "SELECT gen, meta FROM ix_generations ORDER BY gen DESC LIMIT 1"
             ).fetchone()
         return (int(row[0]), json.loads(row[1])) if row else None
 
     def snapshot(self) -> PgSnapshot:
-        found = self._current_row()
+        found = self._current_row(strict=True)
         if found is None:
             raise IndexMissing(
                 f"数据库 {pg.redact(self.url)} 中还没有索引：请先运行 regsearch ingest SRC "
