@@ -90,8 +90,8 @@ class PgEngine:
             version = _version(conn)
             if version == 0 and strict:
                 raise IndexMissing(
-                    f"数据库 {pg.redact(self.url)} 还没有 regsearch 的表：请先运行 regsearch db init，"
-                    "再 regsearch ingest SRC（或 regsearch db copy）。"
+                    f"数据库 {pg.redact(self.url)} 还没有 regsearch 的表：请先运行 "
+                    "regsearch db init，再 regsearch ingest SRC（或 regsearch db copy）。"
                 )
             if version == 0:
                 return None
