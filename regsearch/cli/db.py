@@ -56,10 +56,10 @@ def init(database: str | None) -> None:
       regsearch db init --database postgresql://regsearch@localhost/regsearch
     """
     from regsearch import pg
-    from regsearch.store.postgres import PostgresStore
+    from regsearch.store import open_database_store
 
     url = _url(database)
-    store = PostgresStore(url, migrate=True)
+    store = open_database_store(url, migrate=True)
     _init_index(url)
     click.echo(f"数据库 {pg.redact(url)} 已就绪（文件库版本 {store.schema_version()}）。")
 
@@ -74,10 +74,10 @@ def migrate(database: str | None) -> None:
       regsearch db migrate
     """
     from regsearch import pg
-    from regsearch.store.postgres import PostgresStore
+    from regsearch.store import open_database_store
 
     url = _url(database)
-    store = PostgresStore(url, migrate=True)
+    store = open_database_store(url, migrate=True)
     _init_index(url)
     click.echo(f"数据库 {pg.redact(url)}：文件库版本 {store.schema_version()}，已是最新。")
 
@@ -106,10 +106,10 @@ def check(database: str | None, as_json: bool) -> None:
     """
     from regsearch import pg
     from regsearch.engine import open_engine
-    from regsearch.store.postgres import PostgresStore
+    from regsearch.store import open_database_store
 
     url = _url(database)
-    store = PostgresStore(url)
+    store = open_database_store(url)
     engine = open_engine(url)
     meta = engine.current_meta()
     engine.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from regsearch.store.base import Store
 
@@ -53,4 +54,12 @@ def open_store(
     return SQLiteStore(Path(path) if path else default_store_path(index_dir))
 
 
-__all__ = ["STORE_SUFFIX", "Store", "default_store_path", "open_store"]
+def open_database_store(url: str, migrate: bool = False) -> Any:
+    """The PostgreSQL store at `url`; `migrate` creates or upgrades its tables first
+    (`regsearch db init/migrate`), otherwise an old schema is SchemaOutdated."""
+    from regsearch.store.postgres import PostgresStore
+
+    return PostgresStore(url, migrate=migrate)
+
+
+__all__ = ["STORE_SUFFIX", "Store", "default_store_path", "open_database_store", "open_store"]
