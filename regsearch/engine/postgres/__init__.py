@@ -81,13 +81,15 @@ class PgEngine:
         pg.pool(url)  # an unreachable server is reported here, in one line
         self._lock = threading.Lock()
         self._gen: Generation | None = None
+        self._schema_seen = False
 
     def init_schema(self) -> None:
         ensure_schema(self.url)
 
     def _current_row(self, strict: bool = False) -> tuple[int, dict[str, Any]] | None:
         with pg.connection(self.url) as conn:
-            version = _version(conn)
+            # the tables, once seen current, stay (a request then costs one query)
+            version = ENGINE_SCHEMA if self._schema_seen else _version(conn)
             if version == 0 and strict:
                 raise IndexMissing(
                     f"数据库 {pg.redact(self.url)} 还没有 regsearch 的表：请先运行 "
@@ -100,6 +102,7 @@ class PgEngine:
             row = conn.execute(
                 "SELECT gen, meta FROM ix_generations ORDER BY gen DESC LIMIT 1"
             ).fetchone()
+            self._schema_seen = True
         return (int(row[0]), json.loads(row[1])) if row else None
 
     def snapshot(self) -> PgSnapshot:
