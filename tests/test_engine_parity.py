@@ -60,3 +60,24 @@ def test_same_hits_same_order_same_scores(both, q: str, articles: bool) -> None:
     assert [h.id for h in a.results] == [h.id for h in b.results]
     assert [h.score for h in a.results] == pytest.approx([h.score for h in b.results], rel=1e-5)
     assert a.facets == b.facets
+
+
+def test_searches_read_the_read_url(both, pg_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A read URL (a replica) takes the snapshots; the writer keeps the primary."""
+    from regsearch import pg
+    from regsearch.engine import open_engine
+
+    _embedded, postgres = both
+    primary = postgres.engine.url
+    replica = primary + "?application_name=regsearch-replica"  # the same data, another pool
+    monkeypatch.setenv("REGSEARCH_DATABASE_READ_URL", replica)
+    engine = open_engine(primary)
+    with engine.snapshot() as snap:
+        assert snap.generation == postgres.engine.current_meta()["generation"]
+        assert len(snap.records("doc")) > 0
+    with pg.connection(replica) as conn:
+        names = conn.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'regsearch-replica'"
+        ).fetchone()
+    assert names[0] >= 1 and engine.writer().url == primary
+    pg.close_pool(replica)

@@ -72,13 +72,24 @@ def ensure_schema(url: str, migrate: bool = True) -> None:
         _ready.add(url)
 
 
-class PgEngine:
-    """Snapshots of the current generation and the writer of the index in one database."""
+READ_URL_ENV = "REGSEARCH_DATABASE_READ_URL"
 
-    def __init__(self, url: str) -> None:
+
+class PgEngine:
+    """Snapshots of the current generation and the writer of the index in one database.
+
+    Searches may read a replica (`read_url`, default `$REGSEARCH_DATABASE_READ_URL`):
+    a snapshot takes the newest generation the replica has, and reads only it there, so a
+    lagging replica answers consistently from an older generation. The writer (and the
+    store) always use the primary `url`."""
+
+    def __init__(self, url: str, read_url: str | None = None) -> None:
         self.url = url
         self.location = url
+        self.read_url = read_url or pg.configured_url(os.environ.get(READ_URL_ENV)) or url
         pg.pool(url)  # an unreachable server is reported here, in one line
+        if self.read_url != url:
+            pg.pool(self.read_url)
         self._lock = threading.Lock()
         self._gen: Generation | None = None
         self._schema_seen = False
@@ -87,7 +98,7 @@ class PgEngine:
         ensure_schema(self.url)
 
     def _current_row(self, strict: bool = False) -> tuple[int, dict[str, Any]] | None:
-        with pg.connection(self.url) as conn:
+        with pg.connection(self.read_url) as conn:
             # the tables, once seen current, stay (a request then costs one query)
             version = ENGINE_SCHEMA if self._schema_seen else _version(conn)
             if version == 0 and strict:
@@ -117,8 +128,8 @@ class PgEngine:
             current = self._gen
             if current is None or current.gen != gen:
                 if current is not None:
-                    POSTINGS.drop((self.url, current.name))
-                current = self._gen = Generation(self.url, gen, meta, POSTINGS)
+                    POSTINGS.drop((self.read_url, current.name))
+                current = self._gen = Generation(self.read_url, gen, meta, POSTINGS)
         return PgSnapshot(current)
 
     def current_meta(self) -> dict[str, Any] | None:
