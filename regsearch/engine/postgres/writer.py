@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Iterator, Mapping
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from regsearch import pg
@@ -21,8 +23,24 @@ from regsearch.errors import IndexBusy
 from regsearch.index.layout import SCHEMA_VERSION
 from regsearch.model import Document
 
+POOL_THRESHOLD = 40
+MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
 WRITE_LOCK = 0x7265_6773_0002  # pg_try_advisory_lock key of the index writer
 KEEP_S = 600  # a snapshot may read a superseded generation for this long
+
+
+def _analyzed(docs: list[Document]) -> Iterable[list[dict[str, Any]]]:
+    """Each document's rows, in order; analysis (the slow part) in forked worker processes
+    for a large batch. Workers only compute rows: they never touch a connection."""
+    procs = min(MAX_PROCS, os.cpu_count() or 1)
+    if len(docs) < POOL_THRESHOLD or procs < 2:
+        yield from map(rows_for, docs)
+        return
+    from regsearch.index.segment import get_segmenter
+
+    get_segmenter()  # loaded once in the parent: forked workers inherit it
+    with multiprocessing.get_context("fork").Pool(procs) as workers:
+        yield from workers.imap(rows_for, docs, chunksize=4)
 
 
 class PgWriter:
@@ -97,8 +115,8 @@ class PgWriter:
             )
             columns = ", ".join(INSERT_COLUMNS)
             with conn.cursor().copy(f"COPY ix_records ({columns}) FROM STDIN") as copy:
-                for i, doc in enumerate(docs, 1):
-                    for rec in rows_for(doc):
+                for i, rows in enumerate(_analyzed(docs), 1):
+                    for rec in rows:
                         copy.write_row(row_values(rid, gen, rec))
                         rid += 1
                     if progress:
