@@ -276,15 +276,17 @@ class PgSnapshot:
         hit = cache.get(key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
+        # no ORDER BY: sorted here, so the planner keeps the GIN bitmap scan (ordering by
+        # rid makes it walk the primary key and test every row's tsvector)
         rows = self._rows(
             f"SELECT rid, COALESCE(({field}_tf ->> %s)::int, 1) FROM ix_records "
-            f"WHERE {field}_tsv @@ %s::tsquery AND {self._where} ORDER BY rid",
+            f"WHERE {field}_tsv @@ %s::tsquery AND {self._where}",
             (term, quote_lexeme(term)),
         )
-        ids = np.asarray([r[0] for r in rows], dtype=np.int32)
-        weights = np.asarray([r[1] for r in rows], dtype=np.float32) * np.float32(
-            FIELD_BOOST.get(field, 1.0)
-        )
+        found = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+        found = found[np.argsort(found[:, 0], kind="stable")]
+        ids = found[:, 0].astype(np.int32)
+        weights = found[:, 1].astype(np.float32) * np.float32(FIELD_BOOST.get(field, 1.0))
         value = (ids, weights)
         cache.put(key, value, ids.nbytes + weights.nbytes + 64)
         return value
