@@ -236,14 +236,33 @@ class PgSnapshot:
         if name not in COLUMNS:
             raise KeyError(f"no column {name!r}")
 
-        def build(snap: PgSnapshot) -> ArrayColumn:
-            values = np.full(snap.size, None, dtype=object)
-            for rid, value in snap._rows(f"SELECT rid, {name} FROM ix_records WHERE {snap._where}"):
-                values[rid] = value
-            values.setflags(write=False)
-            return ArrayColumn(values)
+        return ArrayColumn(self._arrays()[name])
 
-        return self.shared(f"column:{name}", build)
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """Every column and raw field length of the generation, read in one scan (a new
+        generation's first request would otherwise pay a scan per column)."""
+
+        def build(snap: PgSnapshot) -> dict[str, np.ndarray]:
+            lens = [f"{f}_len" for f in TEXT_FIELDS]
+            names = [*COLUMNS, *lens]
+            rows = snap._rows(f"SELECT rid, {', '.join(names)} FROM ix_records WHERE {snap._where}")
+            size = snap.size
+            rid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            out: dict[str, np.ndarray] = {}
+            for i, name in enumerate(names, 1):
+                if name in lens:
+                    values = np.zeros(size, dtype=np.int64)
+                    values[rid] = np.fromiter((r[i] for r in rows), dtype=np.int64, count=len(rows))
+                else:
+                    values = np.full(size, None, dtype=object)
+                    column = np.empty(len(rows), dtype=object)
+                    column[:] = [r[i] for r in rows]
+                    values[rid] = column
+                values.setflags(write=False)
+                out[name] = values
+            return out
+
+        return self.shared("arrays", build)
 
     def offsets(
         self, field: str, term: str, records: Sequence[int]
@@ -293,12 +312,7 @@ class PgSnapshot:
 
     def lengths(self, field: str) -> np.ndarray:
         def build(snap: PgSnapshot) -> np.ndarray:
-            raw = np.zeros(snap.size, dtype=np.int64)
-            for rid, n in snap._rows(
-                f"SELECT rid, {field}_len FROM ix_records WHERE {snap._where}"
-            ):
-                raw[rid] = n
-            out = quantized(raw)
+            out = quantized(snap._arrays()[f"{field}_len"])
             out.setflags(write=False)
             return out
 
