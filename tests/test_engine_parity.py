@@ -60,6 +60,18 @@ def test_same_hits_same_order_same_scores(both, q: str, articles: bool) -> None:
     assert [h.id for h in a.results] == [h.id for h in b.results]
     assert [h.score for h in a.results] == pytest.approx([h.score for h in b.results], rel=1e-5)
     assert a.facets == b.facets
+    # snippets, best articles, statuses: everything a user sees but the score's last digits
+    assert [_shown(h) for h in a.results] == [_shown(h) for h in b.results]
+
+
+def _shown(hit):  # type: ignore[no-untyped-def]
+    from dataclasses import asdict
+
+    data = asdict(hit)
+    data.pop("score")
+    for art in data.get("articles") or []:
+        art.pop("score", None)
+    return data
 
 
 def test_searches_read_the_read_url(both, pg_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]

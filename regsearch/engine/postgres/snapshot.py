@@ -10,6 +10,7 @@ once per process and shared by the snapshots of every thread (`Generation`).
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -35,6 +36,8 @@ from regsearch.index.analyzer import tokenize
 from regsearch.model import Document
 
 T = TypeVar("T")
+# Analyzed texts for snippets (see PgSnapshot.offsets), REGSEARCH_OFFSETS_CACHE_MB.
+OFFSETS = BoundedCache(int(float(os.environ.get("REGSEARCH_OFFSETS_CACHE_MB") or 64) * 2**20))
 _STORED_PER_SNAPSHOT = 256
 
 
@@ -267,26 +270,33 @@ class PgSnapshot:
     def offsets(
         self, field: str, term: str, records: Sequence[int]
     ) -> dict[int, list[tuple[int, int, int]]]:
-        """From the record's text analyzed again (the same tokens the index holds)."""
+        """From the record's text analyzed again (the same tokens the index holds); a
+        record's analyzed field is kept in a bounded cache shared by the process, so every
+        term of a query and the next request showing it do not analyze it again."""
         out: dict[int, list[tuple[int, int, int]]] = {}
-        mode = FIELD_MODE.get(field)
-        if mode is None:
+        if field not in FIELD_MODE:
             return out
         for record in records:
-            row = self._row(record)
-            values = {**row["stored"], **row}
-            if field == "title" and values["stored"].get("kind") == "article":
-                mode_here = "query"
-            else:
-                mode_here = mode
-            found = [
-                (pos, start, end)
-                for text, pos, start, end in tokenize(field_text(values, field), mode_here)
-                if text == term
-            ]
+            found = self._occurrences(field, record).get(term)
             if found:
                 out[record] = found
         return out
+
+    def _occurrences(self, field: str, record: int) -> dict[str, list[tuple[int, int, int]]]:
+        key = ((self._gen.url, self.generation), "offsets", field, int(record))
+        hit = OFFSETS.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        row = self._row(record)
+        values = {**row["stored"], **row}
+        article_title = field == "title" and row["stored"].get("kind") == "article"
+        mode = "query" if article_title else FIELD_MODE[field]
+        text = field_text(values, field)
+        by_term: dict[str, list[tuple[int, int, int]]] = {}
+        for term, pos, start, end in tokenize(text, mode):
+            by_term.setdefault(term, []).append((pos, start, end))
+        OFFSETS.put(key, by_term, 64 + 8 * len(text))
+        return by_term
 
     # -- scoring arrays --------------------------------------------------------------
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
