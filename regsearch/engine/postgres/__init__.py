@@ -127,9 +127,11 @@ class PgEngine:
         with self._lock:
             current = self._gen
             if current is None or current.gen != gen:
-                if current is not None:
-                    POSTINGS.drop((self.read_url, current.name))
-                current = self._gen = Generation(self.read_url, gen, meta, POSTINGS)
+                if current is not None and current.base_gen is not None:
+                    # keep the postings of `current` (the next generation's are derived
+                    # from them), drop those of the one before
+                    POSTINGS.drop((self.read_url, str(current.base_gen)))
+                current = self._gen = Generation(self.read_url, gen, meta, POSTINGS, base=current)
         return PgSnapshot(current)
 
     def current_meta(self) -> dict[str, Any] | None:

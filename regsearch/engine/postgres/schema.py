@@ -84,6 +84,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
   {_text_cols}
 )""",
             "CREATE INDEX ix_records_open ON ix_records (gen_to, gen_from)",
+            "CREATE INDEX ix_records_from ON ix_records (gen_from)",
             "CREATE INDEX ix_records_id ON ix_records (id)",
             "CREATE INDEX ix_records_doc_id ON ix_records (doc_id)",
             "CREATE INDEX ix_records_docnum ON ix_records (docnum)",

@@ -20,6 +20,7 @@ import numpy as np
 from regsearch import pg
 from regsearch.engine import Layout, Match
 from regsearch.engine.cache import BoundedCache
+from regsearch.engine.postgres import arrays
 from regsearch.engine.postgres.schema import (
     ARRAY_KEYWORDS,
     COLUMNS,
@@ -38,7 +39,8 @@ from regsearch.model import Document
 T = TypeVar("T")
 # Analyzed texts for snippets (see PgSnapshot.offsets), REGSEARCH_OFFSETS_CACHE_MB.
 OFFSETS = BoundedCache(int(float(os.environ.get("REGSEARCH_OFFSETS_CACHE_MB") or 64) * 2**20))
-_STORED_PER_SNAPSHOT = 256
+_STORED_PER_SNAPSHOT = 512
+READ_AHEAD = 32
 
 
 def visible(gen: int) -> str:
@@ -49,14 +51,28 @@ def visible(gen: int) -> str:
 class Generation:
     """One generation of one database, as this process has read it so far."""
 
-    def __init__(self, url: str, gen: int, meta: dict[str, Any], cache: BoundedCache) -> None:
+    def __init__(
+        self,
+        url: str,
+        gen: int,
+        meta: dict[str, Any],
+        cache: BoundedCache,
+        base: Generation | None = None,
+    ) -> None:
         self.url = url
         self.gen = gen
         self.name = str(gen)
         self.meta = meta
         self.postings_cache = cache
+        # the generation this process served before: arrays and postings are derived
+        # from its own where it has them (see arrays.derive)
+        self.base = base if base is not None and base.gen < gen else None
+        self.base_gen = self.base.gen if self.base is not None else None
         self._shared: dict[str, Any] = {}
         self._lock = threading.RLock()
+
+    def has(self, key: str) -> bool:
+        return key in self._shared
 
     def shared(self, key: str, build: Callable[[], T]) -> T:
         try:
@@ -202,25 +218,29 @@ class PgSnapshot:
     # -- stored values ---------------------------------------------------------------
     def _row(self, record: int) -> dict[str, Any]:
         found = self._stored.get(record)
-        if found is None:
-            rows = self._rows(
-                "SELECT stored, doc_json, text, number_text, authority_text FROM ix_records "
-                f"WHERE rid = %s AND {self._where}",
-                (int(record),),
-            )
-            if not rows:
-                raise IndexError(f"record {record} is not in generation {self.generation}")
-            stored, doc_json, text, number_text, authority_text = rows[0]
-            found = {
+        if found is not None:
+            return found
+        # Read ahead: a document's articles are consecutive records and are read one
+        # after another (question scoring reads each article's number), so one query
+        # fetches the next READ_AHEAD records too.
+        rows = self._rows(
+            "SELECT rid, stored, doc_json, text, number_text, authority_text FROM ix_records "
+            f"WHERE rid >= %s AND rid < %s AND {self._where}",
+            (int(record), int(record) + READ_AHEAD),
+        )
+        if len(self._stored) + len(rows) > _STORED_PER_SNAPSHOT:
+            self._stored.clear()
+        for rid, stored, doc_json, text, number_text, authority_text in rows:
+            self._stored[int(rid)] = {
                 "stored": json.loads(stored),
                 "doc_json": doc_json,
                 "text": text,
                 "number_text": number_text,
                 "authority_text": authority_text,
             }
-            if len(self._stored) >= _STORED_PER_SNAPSHOT:
-                self._stored.clear()
-            self._stored[record] = found
+        found = self._stored.get(record)
+        if found is None:
+            raise IndexError(f"record {record} is not in generation {self.generation}")
         return found
 
     def stored(self, record: int) -> dict[str, Any]:
@@ -242,28 +262,17 @@ class PgSnapshot:
         return ArrayColumn(self._arrays()[name])
 
     def _arrays(self) -> dict[str, np.ndarray]:
-        """Every column and raw field length of the generation, read in one scan (a new
-        generation's first request would otherwise pay a scan per column)."""
+        """Every column and raw field length of the generation (`arrays`): derived from
+        the previous generation's when this process has them, else read in one scan."""
 
         def build(snap: PgSnapshot) -> dict[str, np.ndarray]:
-            lens = [f"{f}_len" for f in TEXT_FIELDS]
-            names = [*COLUMNS, *lens]
-            rows = snap._rows(f"SELECT rid, {', '.join(names)} FROM ix_records WHERE {snap._where}")
-            size = snap.size
-            rid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            out: dict[str, np.ndarray] = {}
-            for i, name in enumerate(names, 1):
-                if name in lens:
-                    values = np.zeros(size, dtype=np.int64)
-                    values[rid] = np.fromiter((r[i] for r in rows), dtype=np.int64, count=len(rows))
-                else:
-                    values = np.full(size, None, dtype=object)
-                    column = np.empty(len(rows), dtype=object)
-                    column[:] = [r[i] for r in rows]
-                    values[rid] = column
-                values.setflags(write=False)
-                out[name] = values
-            return out
+            gen = snap._gen
+            base = gen.base
+            found = None
+            if base is not None and base.has("arrays"):
+                found = arrays.derive(snap._rows, gen.gen, base.gen, base.shared("arrays", dict))
+            gen.base = None  # nothing more to derive: let the older generation go
+            return found if found is not None else arrays.load(snap._rows, gen.gen)
 
         return self.shared("arrays", build)
 
@@ -305,18 +314,30 @@ class PgSnapshot:
         hit = cache.get(key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
+        boost = np.float32(FIELD_BOOST.get(field, 1.0))
+        base = self._gen.base_gen
+        old = cache.get(((self._gen.url, str(base)), field, term)) if base is not None else None
         # no ORDER BY: sorted here, so the planner keeps the GIN bitmap scan (ordering by
         # rid makes it walk the primary key and test every row's tsvector)
-        rows = self._rows(
+        sql = (
             f"SELECT rid, COALESCE(({field}_tf ->> %s)::int, 1) FROM ix_records "
-            f"WHERE {field}_tsv @@ %s::tsquery AND {self._where}",
-            (term, quote_lexeme(term)),
+            f"WHERE {field}_tsv @@ %s::tsquery AND {self._where}"
         )
+        if old is not None:  # the previous generation's, less its closed rows, plus new rows
+            sql += f" AND gen_from > {int(base)}"  # type: ignore[arg-type]
+        rows = self._rows(sql, (term, quote_lexeme(term)))
         found = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
-        found = found[np.argsort(found[:, 0], kind="stable")]
         ids = found[:, 0].astype(np.int32)
-        weights = found[:, 1].astype(np.float32) * np.float32(FIELD_BOOST.get(field, 1.0))
-        value = (ids, weights)
+        weights = found[:, 1].astype(np.float32) * boost
+        if old is not None:
+            live = self.layout().live
+            keep = old[0][(old[0] < len(live))]
+            keep_w = old[1][(old[0] < len(live))]
+            alive = live[keep]
+            ids = np.concatenate([keep[alive], ids])
+            weights = np.concatenate([keep_w[alive], weights])
+        order = np.argsort(ids, kind="stable")
+        value = (ids[order], weights[order])
         cache.put(key, value, ids.nbytes + weights.nbytes + 64)
         return value
 
@@ -340,18 +361,15 @@ class PgSnapshot:
 
 
 def _build_layout(snap: PgSnapshot) -> Layout:
-    rows = snap._rows(f"SELECT rid, kind, doc_id FROM ix_records WHERE {snap._where} ORDER BY rid")
-    size = (int(rows[-1][0]) + 1) if rows else 0
-    live = np.zeros(size, dtype=bool)
-    is_doc = np.zeros(size, dtype=bool)
-    names = sorted({r[2] for r in rows})
+    found = snap._arrays()
+    kind, doc_id = found["kind"], found["doc_id"]
+    size = len(kind)
+    live = np.not_equal(kind, None)
+    is_doc = np.equal(kind, "doc")
+    names = sorted(set(doc_id[live].tolist()))
     keys = {name: i for i, name in enumerate(names)}
     dkey = np.full(size, len(names), dtype=np.int64)
-    if rows:
-        rid = np.asarray([r[0] for r in rows], dtype=np.int64)
-        live[rid] = True
-        is_doc[rid] = np.asarray([r[1] == "doc" for r in rows], dtype=bool)
-        dkey[rid] = np.asarray([keys[r[2]] for r in rows], dtype=np.int64)
+    dkey[live] = np.asarray([keys[d] for d in doc_id[live]], dtype=np.int64)
     for arr in (live, is_doc, dkey):
         arr.setflags(write=False)
     return Layout(
