@@ -23,6 +23,11 @@ NAMES = (*COLUMNS, *LENGTHS)
 Rows = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
 
+def present(values: np.ndarray) -> np.ndarray:
+    """True where an object array holds a value (not None)."""
+    return np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+
+
 def _visible(gen: int) -> str:
     return f"(gen_from <= {int(gen)} AND (gen_to IS NULL OR gen_to > {int(gen)}))"
 
@@ -48,7 +53,7 @@ def _fill(out: dict[str, np.ndarray], rows: list[tuple[Any, ...]]) -> None:
 
 def _trimmed(out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Sized to the last live record + 1 (as the layout numbers records), read-only."""
-    live = np.flatnonzero(np.not_equal(out["kind"], None))
+    live = np.flatnonzero(present(out["kind"]))
     size = int(live[-1]) + 1 if len(live) else 0
     done = {name: values[:size].copy() for name, values in out.items()}
     for values in done.values():
@@ -91,6 +96,6 @@ def derive(
         out[name][gone] = 0 if name in LENGTHS else None
     _fill(out, added)
     done = _trimmed(out)
-    live = int(np.count_nonzero(np.not_equal(done["kind"], None)))
+    live = int(np.count_nonzero(present(done["kind"])))
     expected = rows(f"SELECT COUNT(*) FROM ix_records WHERE {_visible(gen)}", ())[0][0]
     return done if live == int(expected) else None

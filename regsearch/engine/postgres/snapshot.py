@@ -364,7 +364,7 @@ def _build_layout(snap: PgSnapshot) -> Layout:
     found = snap._arrays()
     kind, doc_id = found["kind"], found["doc_id"]
     size = len(kind)
-    live = np.not_equal(kind, None)
+    live = arrays.present(kind)
     is_doc = np.equal(kind, "doc")
     names = sorted(set(doc_id[live].tolist()))
     keys = {name: i for i, name in enumerate(names)}
