@@ -110,6 +110,7 @@ def _database_lock(url: str, timeout: float) -> Iterator[None]:
                 )
             time.sleep(0.1)
         yield
+        conn.execute("SELECT pg_advisory_unlock(%s)", (SYNC_LOCK,))  # before the session ends
     finally:
         conn.close()
 

@@ -9,6 +9,7 @@ read at any more (closed by a generation older than KEEP_S) are deleted afterwar
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import multiprocessing
@@ -74,7 +75,11 @@ class PgWriter:
     def __exit__(self, *exc: object) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            conn.close()  # ends the session: the advisory lock goes with it
+            # unlocked before closing: the server ends a closed session (and frees its
+            # locks) a moment later, and the next writer may already be asking
+            with contextlib.suppress(Exception):
+                conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+            conn.close()  # a killed process's session ends too: the lock goes with it
 
     def documents(self) -> Iterator[Document]:
         if self.base is None:
