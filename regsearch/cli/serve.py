@@ -50,6 +50,11 @@ def _check_index(index: str | None) -> int:
     try:
         return int(service.check()["documents"])
     except IndexMissing as exc:
+        from regsearch.engine import default_location
+        from regsearch.pg import url_of
+
+        if url_of(index or default_location()):
+            raise  # a database: the message already says what to run
         where = index or os.environ.get("REGSEARCH_INDEX") or "indexes/main"
         raise IndexMissing(
             f"{exc}；请先建立索引，例如：regsearch ingest --index {where} corpora/samples"
