@@ -125,12 +125,14 @@ def check(database: str | None, as_json: bool) -> None:
     if as_json:
         write_out(to_json(info) + "\n")
         return
+    behind = int(info["index_seq"] or 0) < int(info["last_seq"] or 0)
     click.echo(
         f"数据库 {info['database']}：文件库版本 {info['schema_version']}，变更序号 "
         f"{info['last_seq']}；索引 "
         + (
             f"第 {info['index_generation']} 代，{info['index_documents']} 件，"
             f"反映变更序号 {info['index_seq']}"
+            + ("（落后于文件库：regsearch reindex）" if behind else "")
             if meta
             else "尚未建立（regsearch reindex）"
         )
