@@ -40,6 +40,8 @@ def test_a_server_that_is_down_is_one_line_without_traceback() -> None:
     assert result.exit_code == 1 and "应形如 postgresql://" in result.output
     result = invoke("db", "check")
     assert result.exit_code == 1 and "REGSEARCH_DATABASE_URL" in result.output
+    result = invoke("search", "办法", env={"REGSEARCH_DATABASE_URL": "mysql://x/y"})
+    assert result.exit_code == 1 and "数据库地址 mysql://x/y 无效" in result.output
 
 
 def test_init_check_and_an_old_schema(pg_url: str) -> None:

@@ -190,11 +190,10 @@ def default_location() -> Path:
     """Where the index lives unless told: the database of `$REGSEARCH_DATABASE_URL` (as a
     Path; `regsearch.pg.url_of` reads it back), else `$REGSEARCH_INDEX`, else
     `indexes/main`."""
-    return Path(
-        os.environ.get("REGSEARCH_DATABASE_URL")
-        or os.environ.get("REGSEARCH_INDEX")
-        or "indexes/main"
-    )
+    from regsearch.pg import configured_url
+
+    url = configured_url()  # a value that is not a postgresql:// URL is an error
+    return Path(url or os.environ.get("REGSEARCH_INDEX") or "indexes/main")
 
 
 def open_engine(location: str | Path | None = None) -> Engine:
