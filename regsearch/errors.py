@@ -43,3 +43,13 @@ class EmptySource(RegsearchError):
 
 class QueryTooComplex(BadQuery):
     """A query nested too deeply or with too many terms."""
+
+
+class DatabaseUnavailable(RegsearchError):
+    """The database server (REGSEARCH_DATABASE_URL / --database) cannot be reached, or it
+    refused the connection; the message names the server and how to fix it."""
+
+
+class SchemaOutdated(RegsearchError):
+    """The database holds an older (or newer) schema than this program; the message names
+    `regsearch db migrate` (or an upgrade)."""

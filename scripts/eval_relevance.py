@@ -79,16 +79,20 @@ def source_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
-def ensure_index(src: Path, index_dir: Path, rebuild: bool = False) -> None:
-    """Build the index of `src` unless one built from the same files is there."""
-    from regsearch.engine.whoosh import store
+def ensure_index(src: Path, index_dir: Path | str, rebuild: bool = False) -> None:
+    """Build the index of `src` unless one built from the same files is there (an index
+    folder or a postgresql:// database: the files' digest is kept in the index's meta)."""
+    from regsearch.engine import open_engine
+    from regsearch.errors import RegsearchError
     from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
 
     digest = source_hash(src)
-    stamp = index_dir / "source.hash"
-    current = store.current_generation(index_dir)
-    if not rebuild and current is not None and stamp.is_file() and stamp.read_text() == digest:
+    try:
+        meta = open_engine(index_dir).current_meta() or {}
+    except RegsearchError:
+        meta = {}
+    if not rebuild and meta.get("source_hash") == digest:
         print(f"reusing index {index_dir}", file=sys.stderr)
         return
     t0 = time.perf_counter()
@@ -99,8 +103,7 @@ def ensure_index(src: Path, index_dir: Path, rebuild: bool = False) -> None:
         file=sys.stderr,
     )
     t1 = time.perf_counter()
-    update_index(index_dir, result.documents, rebuild=True)
-    stamp.write_text(digest)
+    update_index(index_dir, result.documents, rebuild=True, meta={"source_hash": digest})
     print(f"indexed in {time.perf_counter() - t1:.1f} s", file=sys.stderr)
 
 
@@ -342,7 +345,11 @@ def _transposed(system: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpora", type=Path, default=None, help="default: $REGSEARCH_CORPORA")
-    ap.add_argument("--index", type=Path, default=ROOT / "indexes" / "eval-lawrefbook")
+    ap.add_argument(
+        "--index",
+        default=str(ROOT / "indexes" / "eval-lawrefbook"),
+        help="index folder or postgresql:// URL (default: indexes/eval-lawrefbook)",
+    )
     ap.add_argument("--rebuild", action="store_true", help="rebuild the index even if cached")
     ap.add_argument("--ids", choices=("all", "even", "odd"), default="all")
     ap.add_argument("--limit", type=int, default=None, help="only the first N questions")

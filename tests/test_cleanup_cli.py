@@ -27,14 +27,17 @@ CSV_HEADER = (
 )
 
 
+pytestmark = pytest.mark.backends  # cleanup on both backends (conftest.py)
+
+
 @pytest.fixture(scope="module")
-def cleanup_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cleanup_index(new_location) -> Path:
     from regsearch.index.update import update_index
     from regsearch.ingest import ingest_paths
 
     result = ingest_paths([INDEX_SRC])
     assert result.skips == []
-    path = tmp_path_factory.mktemp("cleanup-index")
+    path = new_location("cleanup-index")
     update_index(path, result.documents)
     return path
 

@@ -168,9 +168,12 @@ def _documents() -> list[Document]:
     return [Document.from_dict(d) for d in raw]
 
 
+pytestmark = pytest.mark.backends  # the service-level tests run on both backends
+
+
 @pytest.fixture(scope="module")
-def question_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index_dir = tmp_path_factory.mktemp("question-index")
+def question_index(new_location) -> Path:
+    index_dir = new_location("question-index")
     docs = _documents()
     update_index(index_dir, docs[:3], rebuild=True)
     update_index(index_dir, docs)  # a second segment: fusion must work across segments

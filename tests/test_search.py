@@ -8,6 +8,8 @@ from regsearch.errors import BadQuery, DocumentNotFound
 from regsearch.index.layout import SCHEMA_VERSION
 from regsearch.model import SearchQuery
 
+pytestmark = pytest.mark.backends  # on both backends (conftest.py)
+
 
 def ids(service, q: str, **kw) -> list[str]:
     return [h.id for h in service.search(SearchQuery(q=q, per_page=50, **kw)).results]

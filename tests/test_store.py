@@ -17,13 +17,21 @@ from regsearch.store.ingest import ingest_documents
 from regsearch.store.sync import indexed_seq, sync_index
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.backends  # the store tests run on both backends (conftest.py)
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    s = open_store(tmp_path / "index.store.sqlite3")
+def store(database, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The store on each backend (tests/conftest.py `database`)."""
+    s = open_store(database or tmp_path / "index.store.sqlite3")
     yield s
     s.close()
+
+
+@pytest.fixture
+def index(database, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The index of the store: a folder beside it, or the same database."""
+    return database or tmp_path / "index"
 
 
 def test_wal_mode_and_migrations_are_idempotent(tmp_path: Path) -> None:
@@ -71,23 +79,22 @@ def test_revisions_are_kept_and_the_sequence_only_grows(store) -> None:  # type:
     assert [c.doc_id for c in store.changes(authorities=["贵州省生态环境厅"])] == ["d2"]
 
 
-def test_index_is_derived_from_the_store_and_rebuilt_from_it_alone(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    index = tmp_path / "index"
+def test_index_is_derived_from_the_store_and_rebuilt_from_it_alone(store, index, database) -> None:  # type: ignore[no-untyped-def]
     docs = [doc("d1", "甲办法", DEPT_A), doc("d2", "乙办法", DEPT_B)]
     report = ingest_documents(store, index, docs, actor=ADMIN)
     assert report.counts()["added"] == 2
     assert indexed_seq(store, index) == store.last_seq()
     before = index_titles(index)
-    import shutil
+    if database is None:
+        import shutil
 
-    shutil.rmtree(index)
-    sync_index(store, index)
+        shutil.rmtree(index)
+    sync_index(store, index, rebuild=database is not None)  # a database's index: rebuilt
     assert index_titles(index) == before == {"d1": "现行有效", "d2": "现行有效"}
     assert indexed_seq(store, index) == store.last_seq()
 
 
-def test_repeal_and_amendment_reach_the_index_with_two_people(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    index = tmp_path / "index"
+def test_repeal_and_amendment_reach_the_index_with_two_people(store, index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     people = seed_accounts(store)
     old = doc("old", "贵州省道路运输管理办法", DEPT_A, publish_date="2015-01-01")
     other = doc("other", "贵州省大气污染防治办法", DEPT_B)
@@ -228,12 +235,12 @@ os.kill(os.getpid(), signal.SIGKILL)  # killed before the index is updated
 """
 
 
-def test_killed_between_store_and_index_the_index_catches_up(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    index = tmp_path / "index"
+def test_killed_between_store_and_index_the_index_catches_up(store, index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     seed_accounts(store)
     ingest_documents(store, index, [doc("d1", "甲办法", DEPT_A)], actor=ADMIN)
     before = indexed_seq(store, index)
-    script = CRASH_SCRIPT.format(tests=str(ROOT / "tests"), path=str(store.path))  # type: ignore[attr-defined]
+    where = getattr(store, "url", None) or str(store.path)  # type: ignore[attr-defined]
+    script = CRASH_SCRIPT.format(tests=str(ROOT / "tests"), path=where)
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
@@ -248,13 +255,12 @@ def test_killed_between_store_and_index_the_index_catches_up(store, tmp_path: Pa
 
 
 def test_killed_after_the_index_write_before_the_sequence_is_recorded(
-    store, tmp_path: Path
+    store, index, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """The worst moment: the index has the document but its meta still says the old sequence."""
     from regsearch.index.update import update_index
     from regsearch.store.derive import derive_documents
 
-    index = tmp_path / "index"
     ingest_documents(store, index, [doc("d1", "甲办法", DEPT_A)], actor=ADMIN)
     store.put_documents([doc("d2", "乙办法", DEPT_B)], origin="ingest", actor=ADMIN)
     update_index(index, derive_documents(store, ["d2"]))  # written, then "killed"
@@ -265,19 +271,18 @@ def test_killed_after_the_index_write_before_the_sequence_is_recorded(
     assert indexed_seq(store, index) == store.last_seq()
 
 
-def test_sync_waits_for_a_busy_index(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sync_waits_for_a_busy_index(store, index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import threading
 
-    from regsearch.engine.whoosh import store as layout
+    from regsearch.engine import open_engine
 
-    index = tmp_path / "index"
     ingest_documents(store, index, [doc("d1", "甲办法", DEPT_A)], actor=ADMIN)
     store.put_documents([doc("d2", "乙办法", DEPT_B)], origin="ingest", actor=ADMIN)
     held = threading.Event()
     release = threading.Event()
 
     def hold() -> None:
-        with layout.write_lock(index):
+        with open_engine(index).writer():  # another writer holds the index
             held.set()
             release.wait(10)
 
@@ -291,25 +296,23 @@ def test_sync_waits_for_a_busy_index(store, tmp_path: Path) -> None:  # type: ig
     assert "d2" in index_titles(index)
 
 
-def test_meta_keeps_the_schema_fields(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from regsearch.engine.whoosh.store import current_generation, read_meta
+def test_meta_keeps_the_schema_fields(store, index, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from regsearch.engine import open_engine
 
-    index = tmp_path / "index"
     ingest_documents(store, index, [doc("d1", "甲办法", DEPT_A)], actor=ADMIN)
-    meta = read_meta(current_generation(index))  # type: ignore[arg-type]
+    meta = open_engine(index).current_meta() or {}
     assert meta["store_seq"] == store.last_seq() and meta["store_id"] == store.meta("store_id")
     assert meta["documents"] == 1 and "schema_version" in meta
-    # the store is one file next to the index, not inside it
-    assert (
+    # the embedded store is one file next to the index, not inside it
+    assert getattr(store, "url", None) or (
         sorted(p.name for p in index.parent.iterdir() if "sqlite3" in p.name)[0]
         == "index.store.sqlite3"
     )
 
 
 def test_a_pruned_document_leaves_the_index_and_nothing_else_is_rewritten(
-    store, tmp_path: Path
+    store, index, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    index = tmp_path / "index"
     docs = [doc(f"d{i}", f"第{i}号办法", DEPT_A) for i in range(1, 5)]
     ingest_documents(store, index, docs, actor=ADMIN)
     report = ingest_documents(

@@ -27,9 +27,12 @@ from regsearch.web.writestate import get_store
 SCRIPT = "<script>alert(1)</script>"
 
 
+pytestmark = pytest.mark.backends  # publishing on both backends (conftest.py)
+
+
 @pytest.fixture
-def site(tmp_path: Path):  # type: ignore[no-untyped-def]
-    app, service, people = build_site(tmp_path)
+def site(tmp_path: Path, database):  # type: ignore[no-untyped-def]
+    app, service, people = build_site(tmp_path, database)
     yield app, people
     close_site(app, service)
 

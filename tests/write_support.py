@@ -48,13 +48,15 @@ def seed_documents() -> list[Any]:
     ]
 
 
-def build_site(tmp: Path, **config: Any) -> tuple[Any, Any, dict[str, Any]]:
-    """(app, service, people) over a fresh store and index in `tmp`."""
+def build_site(
+    tmp: Path, database: str | None = None, **config: Any
+) -> tuple[Any, Any, dict[str, Any]]:
+    """(app, service, people) over a fresh store and index in `tmp` (or in `database`)."""
     from regsearch.search.service import SearchService
     from regsearch.web import create_app
 
-    index = tmp / "index"
-    store = open_store(tmp / "index.store.sqlite3")
+    index: Any = database or tmp / "index"
+    store = open_store(database or tmp / "index.store.sqlite3")
     people = seed_accounts(store)
     ingest_documents(store, index, seed_documents(), actor=ADMIN)
     store.close()

@@ -80,8 +80,14 @@ def _debug(ctx: click.Context) -> bool:
 @click.group(cls=RegsearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="regsearch")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--database",
+    default=None,
+    metavar="URL",
+    help="Run on PostgreSQL: postgresql://user@host/db (as $REGSEARCH_DATABASE_URL).",
+)
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, database: str | None) -> None:
     """Search Chinese regulations and normative documents with their validity status.
 
     \b
@@ -92,10 +98,15 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug or bool(os.environ.get("REGSEARCH_DEBUG"))
+    if database:
+        from regsearch.pg import configured_url
+
+        # the one setting every command (and a server's worker processes) reads
+        os.environ["REGSEARCH_DATABASE_URL"] = configured_url(database) or database
 
 
 # Each command lives in its own module and registers itself on `main`.
-from regsearch.cli import cleanup, ingest, normalize, search, serve, show, users  # noqa: E402,F401
+from regsearch.cli import cleanup, db, ingest, normalize, search, serve, show, users  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -145,7 +145,10 @@ def ingest(
         f"更新 {c['updated']}，未变 {c['unchanged']}，删除 {c['removed']}，"
         f"重新关联 {c['relinked']}；跳过 {len(result.skips)} 个，失败 {len(result.failed)} 个"
     )
-    click.echo(f"索引：{target}（{report.generation}）")
+    from regsearch import pg
+
+    shown = pg.redact(pg.url_of(target) or "") or target
+    click.echo(f"索引：{shown}（{report.generation}）")
     for skip in result.skips:
         echo_err(f"{'失败' if skip.failed else '跳过'} {skip.source}: {skip.reason}")
     _warn_if_samples_mixed(target)

@@ -128,26 +128,35 @@ index_option = click.option(
     type=click.Path(),
     default=None,
     metavar="DIR",
-    help="Index directory (default: $REGSEARCH_INDEX or indexes/main).",
+    help="Index directory or postgresql:// URL (default: $REGSEARCH_DATABASE_URL, else "
+    "$REGSEARCH_INDEX, else indexes/main).",
 )
 
 
 def index_location(index_dir: str | None) -> Path:
-    """--index, else $REGSEARCH_INDEX, else indexes/main."""
-    return Path(index_dir or os.environ.get("REGSEARCH_INDEX") or "indexes/main")
+    """--index (a folder or a postgresql:// URL), else $REGSEARCH_DATABASE_URL (or
+    --database), else $REGSEARCH_INDEX, else indexes/main."""
+    from regsearch.engine import default_location
+
+    return Path(index_dir) if index_dir else default_location()
 
 
 def where_from(index_dir: str | None) -> str:
     if index_dir:
         return "--index"
+    if os.environ.get("REGSEARCH_DATABASE_URL"):
+        return "REGSEARCH_DATABASE_URL"
     return "REGSEARCH_INDEX" if os.environ.get("REGSEARCH_INDEX") else "默认位置"
 
 
 def check_readable_index(index_dir: str | None) -> Path:
     """The index folder; a path that is a file is an error saying where it was set."""
     from regsearch.errors import RegsearchError
+    from regsearch.pg import url_of
 
     path = index_location(index_dir)
+    if url_of(path) is not None:
+        return path  # a database: the engine says whether it answers
     if path.exists() and not path.is_dir():
         raise RegsearchError(
             f"索引位置 {path}（来自{where_from(index_dir)}）是一个文件，不是文件夹："
@@ -159,8 +168,11 @@ def check_readable_index(index_dir: str | None) -> Path:
 def check_writable_index(index_dir: str | None) -> Path:
     """Before any source is read: the index folder exists or can be made, and takes files."""
     from regsearch.errors import RegsearchError
+    from regsearch.pg import url_of
 
     path = check_readable_index(index_dir)
+    if url_of(path) is not None:
+        return path
     probe = path / f".write-check-{os.getpid()}"
     try:
         path.mkdir(parents=True, exist_ok=True)

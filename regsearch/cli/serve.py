@@ -50,12 +50,27 @@ def _check_index(index: str | None) -> int:
     try:
         return int(service.check()["documents"])
     except IndexMissing as exc:
+        from regsearch.engine import default_location
+        from regsearch.pg import url_of
+
+        if url_of(index or default_location()):
+            raise  # a database: the message already says what to run
         where = index or os.environ.get("REGSEARCH_INDEX") or "indexes/main"
         raise IndexMissing(
             f"{exc}；请先建立索引，例如：regsearch ingest --index {where} corpora/samples"
         ) from exc
     finally:
         service.close()
+        _close_database_pools()
+
+
+def _close_database_pools() -> None:
+    """Connections (and a pool's threads) do not survive a fork: each worker opens its own."""
+    import sys
+
+    pg = sys.modules.get("regsearch.pg")
+    if pg is not None:
+        pg.close_pools()
 
 
 def _check_port(host: str, port: int) -> None:
@@ -154,7 +169,8 @@ def run_gunicorn(index: str | None, bind: str, workers: int, threads: int) -> No
     "index",
     type=click.Path(file_okay=False),
     default=None,
-    help="Index directory (default: env REGSEARCH_INDEX, else indexes/main).",
+    help="Index directory or postgresql:// URL (default: $REGSEARCH_DATABASE_URL, else "
+    "$REGSEARCH_INDEX, else indexes/main).",
 )
 @click.option(
     "--workers",

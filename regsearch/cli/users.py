@@ -196,7 +196,10 @@ def reindex(rebuild: bool, index_dir: str | None, store_path: str | None) -> Non
         report = sync_index(store, target, rebuild=rebuild)
     finally:
         store.close()
+    from regsearch import pg
+
+    shown = pg.redact(pg.url_of(target) or "") or target
     click.echo(
-        f"索引 {target}：变更序号 {report.since} → {report.seq}，处理文档 {report.documents} 件"
+        f"索引 {shown}：变更序号 {report.since} → {report.seq}，处理文档 {report.documents} 件"
         + (f"（{report.generation}）" if report.generation else "")
     )

@@ -192,13 +192,25 @@ class Engine(Protocol):
 
 
 def default_location() -> Path:
-    """Where the index lives unless told: `$REGSEARCH_INDEX`, else `indexes/main`."""
-    return Path(os.environ.get("REGSEARCH_INDEX") or "indexes/main")
+    """Where the index lives unless told: the database of `$REGSEARCH_DATABASE_URL` (as a
+    Path; `regsearch.pg.url_of` reads it back), else `$REGSEARCH_INDEX`, else
+    `indexes/main`."""
+    from regsearch.pg import configured_url
+
+    url = configured_url()  # a value that is not a postgresql:// URL is an error
+    return Path(url or os.environ.get("REGSEARCH_INDEX") or "indexes/main")
 
 
 def open_engine(location: str | Path | None = None) -> Engine:
-    """The engine for `location` (an index directory; default `$REGSEARCH_INDEX`, else
-    `indexes/main`)."""
+    """The engine for `location`: a postgresql:// URL (the PostgreSQL engine), or an index
+    directory (the embedded Whoosh engine); default `default_location()`."""
+    from regsearch.pg import url_of
+
+    url = url_of(location if location is not None else default_location())
+    if url is not None:
+        from regsearch.engine.postgres import PgEngine
+
+        return PgEngine(url)
     from regsearch.engine.whoosh import WhooshEngine
 
     return WhooshEngine(location)

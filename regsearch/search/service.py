@@ -483,7 +483,7 @@ class Reader:
             "levels": {f.value: f.count for f in facets["level"]},
             "statuses": {f.value: f.count for f in facets["status"]},
             "index_bytes": self.snap.index_bytes(),
-            "index_dir": str(self.service.index_dir),
+            "index_dir": _shown(self.service.index_dir),
             "generation": self.snap.generation,
             "schema_version": meta.get("schema_version"),
             "built_at": meta.get("built_at"),
@@ -510,3 +510,11 @@ class Reader:
         if not isinstance(rewrite, QuestionRewriter):
             return 0
         return warm_up(self.snap, rewrite.model)
+
+
+def _shown(location: Path) -> str:
+    """Where the index lives, for people: a database URL without its password."""
+    from regsearch import pg
+
+    url = pg.url_of(location)
+    return pg.redact(url) if url else str(location)

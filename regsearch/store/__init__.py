@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from regsearch.store.base import Store
 
@@ -30,11 +31,35 @@ def default_store_path(index_dir: str | Path | None = None) -> Path:
     return index.with_name(index.name + STORE_SUFFIX)
 
 
-def open_store(path: str | Path | None = None, index_dir: str | Path | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at `path` or next to `index_dir`."""
+def open_store(
+    path: str | Path | None = None,
+    index_dir: str | Path | None = None,
+    database: str | None = None,
+) -> Store:
+    """Open the store: a PostgreSQL database when `database`, `path` or `index_dir` is a
+    postgresql:// URL or $REGSEARCH_DATABASE_URL is set (its schema must be current:
+    `regsearch db init/migrate`), else the SQLite file at `path` or next to `index_dir`
+    (created and migrated if needed)."""
+    from regsearch import pg
+
+    url = next((u for x in (database, path, index_dir) if (u := pg.url_of(x))), None)
+    if url is None and path is None and index_dir is None:
+        url = pg.configured_url()
+    if url is not None:
+        from regsearch.store.postgres import PostgresStore
+
+        return PostgresStore(url)
     from regsearch.store.sqlite import SQLiteStore
 
     return SQLiteStore(Path(path) if path else default_store_path(index_dir))
 
 
-__all__ = ["STORE_SUFFIX", "Store", "default_store_path", "open_store"]
+def open_database_store(url: str, migrate: bool = False) -> Any:
+    """The PostgreSQL store at `url`; `migrate` creates or upgrades its tables first
+    (`regsearch db init/migrate`), otherwise an old schema is SchemaOutdated."""
+    from regsearch.store.postgres import PostgresStore
+
+    return PostgresStore(url, migrate=migrate)
+
+
+__all__ = ["STORE_SUFFIX", "Store", "default_store_path", "open_database_store", "open_store"]

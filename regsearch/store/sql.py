@@ -153,7 +153,8 @@ class SQLStore(Store):
         """Apply the migrations this store has not seen yet (idempotent)."""
         with self.transaction():
             exists = self._one(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'store_meta'"
+                "SELECT COUNT(*) FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_name = 'store_meta'"
                 if self.dialect == "postgresql"
                 else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'store_meta'"
             )
@@ -424,6 +425,11 @@ class SQLStore(Store):
             sql = base + extra + f" AND doc_id IN ({marks}) ORDER BY rev"
             for row in self._rows(sql, [*params, *chunk]):
                 yield self._stored(row)
+
+    def count_documents(self) -> int:
+        """How many documents are current (not removed)."""
+        row = self._one("SELECT COUNT(*) FROM documents WHERE is_current = 1 AND removed = 0")
+        return int(row[0]) if row else 0
 
     def revisions(self, doc_id: str) -> list[StoredDocument]:
         out: list[StoredDocument] = []

@@ -65,7 +65,15 @@ def indexed_seq(store: Store, index_dir: str | Path) -> int:
 
 @contextlib.contextmanager
 def _sync_lock(index_dir: Path, timeout: float) -> Iterator[None]:
-    """One sync at a time per index, across threads and processes (flock, freed if killed)."""
+    """One sync at a time per index, across threads and processes (flock, freed if killed;
+    for an index in PostgreSQL a session advisory lock, freed with the connection)."""
+    from regsearch.pg import url_of
+
+    url = url_of(index_dir)
+    if url is not None:
+        with _database_lock(url, timeout):
+            yield
+        return
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(index_dir.with_name(index_dir.name + ".sync.lock"), os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -83,6 +91,28 @@ def _sync_lock(index_dir: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+SYNC_LOCK = 0x7265_6773_0004  # advisory lock key of a sync into a PostgreSQL index
+
+
+@contextlib.contextmanager
+def _database_lock(url: str, timeout: float) -> Iterator[None]:
+    from regsearch import pg
+
+    conn = pg.connect(url)
+    try:
+        deadline = time.monotonic() + timeout
+        while not conn.execute("SELECT pg_try_advisory_lock(%s)", (SYNC_LOCK,)).fetchone()[0]:
+            if time.monotonic() > deadline:
+                raise IndexBusy(
+                    f"另一个进程正在把文件库同步到数据库 {pg.redact(url)} 的索引，请稍后再试。"
+                )
+            time.sleep(0.1)
+        yield
+        conn.execute("SELECT pg_advisory_unlock(%s)", (SYNC_LOCK,))  # before the session ends
+    finally:
+        conn.close()
 
 
 def _write_index(

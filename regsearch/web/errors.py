@@ -13,11 +13,13 @@ from werkzeug.exceptions import HTTPException
 
 from regsearch.errors import (
     BadQuery,
+    DatabaseUnavailable,
     DocumentNotFound,
     IndexBusy,
     IndexDamaged,
     IndexMissing,
     RegsearchError,
+    SchemaOutdated,
 )
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ def classify(exc: RegsearchError) -> tuple[int, str]:
         return 503, "index_busy"
     if isinstance(exc, IndexDamaged):
         return 503, "index_damaged"
+    if isinstance(exc, DatabaseUnavailable | SchemaOutdated):
+        return 503, "database_unavailable"
     return 400, "error"
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from flask_login import current_user
 
+from regsearch.pg import url_of
 from regsearch.store import Store, default_store_path, open_store
 from regsearch.store.base import Actor
 from regsearch.store.sync import BackgroundSync
@@ -35,9 +36,16 @@ def index_dir(app: Flask) -> Path:
     return default_index_dir()
 
 
-def store_path(app: Flask) -> Path:
+def store_path(app: Flask) -> Path | str:
+    """The store's file, or the postgresql:// URL of a store in the index's database."""
     configured = app.config.get("STORE")
-    return Path(configured) if configured else default_store_path(index_dir(app))
+    if configured:
+        return url_of(configured) or Path(configured)
+    return url_of(index_dir(app)) or default_store_path(index_dir(app))
+
+
+def _exists(where: Path | str) -> bool:
+    return isinstance(where, str) or where.exists()  # a database: it has the tables
 
 
 def get_store(app: Flask | None = None, create: bool = True) -> Store | None:
@@ -46,7 +54,7 @@ def get_store(app: Flask | None = None, create: bool = True) -> Store | None:
     store = app.extensions.get(STORE)
     if store is not None:
         return store
-    if not create and not store_path(app).exists():
+    if not create and not _exists(store_path(app)):
         return None
     with _lock:
         store = app.extensions.get(STORE)

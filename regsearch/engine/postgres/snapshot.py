@@ -1,0 +1,377 @@
+"""Snapshots of the PostgreSQL engine: one generation number per request.
+
+Rows of a generation never change while it can be read (a publish only closes rows for
+later generations), so a snapshot needs no open transaction: every statement filters on
+its generation, takes a pooled connection and gives it back. What is derived from a
+whole generation (the layout, columns, field lengths, BM25 statistics, postings) is read
+once per process and shared by the snapshots of every thread (`Generation`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+
+from regsearch import pg
+from regsearch.engine import Layout, Match
+from regsearch.engine.cache import BoundedCache
+from regsearch.engine.postgres import arrays
+from regsearch.engine.postgres.schema import (
+    ARRAY_KEYWORDS,
+    COLUMNS,
+    FIELD_BOOST,
+    FIELD_MODE,
+    KEYWORD_COLUMNS,
+    TEXT_FIELDS,
+    field_text,
+    quote_lexeme,
+)
+from regsearch.engine.postgres.scoring import Evaluator, quantized
+from regsearch.errors import IndexDamaged
+from regsearch.index.analyzer import tokenize
+from regsearch.model import Document
+
+T = TypeVar("T")
+# Analyzed texts for snippets (see PgSnapshot.offsets), REGSEARCH_OFFSETS_CACHE_MB.
+OFFSETS = BoundedCache(int(float(os.environ.get("REGSEARCH_OFFSETS_CACHE_MB") or 64) * 2**20))
+_STORED_PER_SNAPSHOT = 512
+READ_AHEAD = 32
+
+
+def visible(gen: int) -> str:
+    """The SQL condition of a row that generation `gen` holds."""
+    return f"(gen_from <= {int(gen)} AND (gen_to IS NULL OR gen_to > {int(gen)}))"
+
+
+class Generation:
+    """One generation of one database, as this process has read it so far."""
+
+    def __init__(
+        self,
+        url: str,
+        gen: int,
+        meta: dict[str, Any],
+        cache: BoundedCache,
+        base: Generation | None = None,
+    ) -> None:
+        self.url = url
+        self.gen = gen
+        self.name = str(gen)
+        self.meta = meta
+        self.postings_cache = cache
+        # the generation this process served before: arrays and postings are derived
+        # from its own where it has them (see arrays.derive)
+        self.base = base if base is not None and base.gen < gen else None
+        self.base_gen = self.base.gen if self.base is not None else None
+        self._shared: dict[str, Any] = {}
+        self._lock = threading.RLock()
+
+    def has(self, key: str) -> bool:
+        return key in self._shared
+
+    def shared(self, key: str, build: Callable[[], T]) -> T:
+        try:
+            return self._shared[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._shared:
+                self._shared[key] = build()
+            return self._shared[key]  # type: ignore[no-any-return]
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with pg.connection(self.url) as conn:
+            return list(conn.execute(sql, tuple(params)).fetchall())
+
+
+class ArrayColumn:
+    """A column of a generation, read whole once (values by record number)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self._values = values
+
+    def __getitem__(self, record: int) -> Any:
+        return self._values[record] if 0 <= record < len(self._values) else None
+
+    def values(self, records: Sequence[int]) -> list[Any]:
+        if not len(records):
+            return []
+        return self._values[np.asarray(records, dtype=np.int64)].tolist()
+
+
+class PgSnapshot:
+    """One generation for one request (see `regsearch.engine.Snapshot`)."""
+
+    def __init__(self, gen: Generation) -> None:
+        self._gen = gen
+        self.generation = gen.name
+        self._stored: dict[int, dict[str, Any]] = {}
+        self._where = visible(gen.gen)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self._gen.meta
+
+    def close(self) -> None:
+        self._stored.clear()
+
+    def __enter__(self) -> PgSnapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def shared(self, key: str, factory: Callable[[Any], T]) -> T:
+        return self._gen.shared(key, lambda: factory(self))
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._gen.rows(sql, params)
+
+    def index_bytes(self) -> int:
+        rows = self._rows("SELECT pg_total_relation_size('ix_records')")
+        return int(rows[0][0])
+
+    # -- records ---------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        return self.layout().size
+
+    def layout(self) -> Layout:
+        return self.shared("layout", _build_layout)
+
+    def records(self, kind: str) -> frozenset[int]:
+        def build(snap: PgSnapshot) -> frozenset[int]:
+            lay = snap.layout()
+            want = lay.is_doc if kind == "doc" else ~lay.is_doc
+            return frozenset(np.flatnonzero(want & lay.live).tolist())
+
+        return self.shared(f"records:{kind}", build)
+
+    def _every(self, kind: str) -> np.ndarray:
+        def build(snap: PgSnapshot) -> np.ndarray:
+            return np.asarray(sorted(snap.records(kind)), dtype=np.int64)
+
+        return self.shared(f"every:{kind}", build)
+
+    def find(self, field: str, value: str) -> list[int]:
+        if not value:
+            return []
+        if field in KEYWORD_COLUMNS:
+            cond = f"{KEYWORD_COLUMNS[field]} = %s"
+        elif field in ARRAY_KEYWORDS:
+            cond = f"{ARRAY_KEYWORDS[field]} @> ARRAY[%s]::text[]"
+        else:
+            raise KeyError(field)
+        rows = self._rows(
+            f"SELECT rid FROM ix_records WHERE {cond} AND {self._where} ORDER BY rid", (value,)
+        )
+        return [int(r[0]) for r in rows]
+
+    # -- matching --------------------------------------------------------------------
+    def _evaluator(self) -> Evaluator:
+        return Evaluator(self.postings, self.lengths, self._stats, self._phrase, self.find)
+
+    def match(
+        self, query: Match, kind: str, within: Iterable[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        every = self._every(kind)
+        found = self._evaluator().match(query, lambda: every)
+        if found is None:
+            ids, scores = every, np.zeros(len(every))
+        else:
+            keep = np.isin(found.ids, every, assume_unique=True)
+            ids, scores = found.ids[keep], found.scores[keep]
+        if within is not None:
+            allowed = np.fromiter(within, dtype=np.int64)
+            keep = np.isin(ids, allowed)
+            ids, scores = ids[keep], scores[keep]
+        return ids.astype(np.int64), scores.astype(np.float64)
+
+    def _stats(self, field: str) -> tuple[int, float]:
+        """(records, average raw field length) of the generation (Whoosh's statistics)."""
+
+        def build(snap: PgSnapshot) -> dict[str, tuple[int, float]]:
+            sums = ", ".join(f"COALESCE(SUM({f}_len), 0)" for f in TEXT_FIELDS)
+            row = snap._rows(f"SELECT COUNT(*), {sums} FROM ix_records WHERE {snap._where}")[0]
+            n = int(row[0])
+            return {f: (n, float(row[i + 1]) / (n or 1)) for i, f in enumerate(TEXT_FIELDS)}
+
+        return self.shared("stats", build)[field]
+
+    def _phrase(self, field: str, terms: list[str]) -> np.ndarray:
+        query = " <-> ".join(quote_lexeme(t) for t in terms)
+
+        def build(snap: PgSnapshot) -> np.ndarray:
+            rows = snap._rows(
+                f"SELECT rid FROM ix_records WHERE {field}_tsv @@ %s::tsquery AND {snap._where}",
+                (query,),
+            )
+            return np.asarray(sorted(r[0] for r in rows), dtype=np.int64)
+
+        return self.shared(f"phrase:{field}:{query}", build)
+
+    # -- stored values ---------------------------------------------------------------
+    def _row(self, record: int) -> dict[str, Any]:
+        found = self._stored.get(record)
+        if found is not None:
+            return found
+        # Read ahead: a document's articles are consecutive records and are read one
+        # after another (question scoring reads each article's number), so one query
+        # fetches the next READ_AHEAD records too.
+        rows = self._rows(
+            "SELECT rid, stored, doc_json, text, number_text, authority_text FROM ix_records "
+            f"WHERE rid >= %s AND rid < %s AND {self._where}",
+            (int(record), int(record) + READ_AHEAD),
+        )
+        if len(self._stored) + len(rows) > _STORED_PER_SNAPSHOT:
+            self._stored.clear()
+        for rid, stored, doc_json, text, number_text, authority_text in rows:
+            self._stored[int(rid)] = {
+                "stored": json.loads(stored),
+                "doc_json": doc_json,
+                "text": text,
+                "number_text": number_text,
+                "authority_text": authority_text,
+            }
+        found = self._stored.get(record)
+        if found is None:
+            raise IndexError(f"record {record} is not in generation {self.generation}")
+        return found
+
+    def stored(self, record: int) -> dict[str, Any]:
+        return dict(self._row(record)["stored"])
+
+    def text(self, record: int) -> str:
+        return str(self._row(record)["text"] or "")
+
+    def document(self, record: int) -> Document:
+        row = self._row(record)
+        data = json.loads(row["doc_json"])
+        data["body"] = row["text"] or ""
+        return Document.from_dict(data)
+
+    def column(self, name: str) -> ArrayColumn:
+        if name not in COLUMNS:
+            raise KeyError(f"no column {name!r}")
+
+        return ArrayColumn(self._arrays()[name])
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """Every column and raw field length of the generation (`arrays`): derived from
+        the previous generation's when this process has them, else read in one scan."""
+
+        def build(snap: PgSnapshot) -> dict[str, np.ndarray]:
+            gen = snap._gen
+            base = gen.base
+            found = None
+            if base is not None and base.has("arrays"):
+                found = arrays.derive(snap._rows, gen.gen, base.gen, base.shared("arrays", dict))
+            gen.base = None  # nothing more to derive: let the older generation go
+            return found if found is not None else arrays.load(snap._rows, gen.gen)
+
+        return self.shared("arrays", build)
+
+    def offsets(
+        self, field: str, term: str, records: Sequence[int]
+    ) -> dict[int, list[tuple[int, int, int]]]:
+        """From the record's text analyzed again (the same tokens the index holds); a
+        record's analyzed field is kept in a bounded cache shared by the process, so every
+        term of a query and the next request showing it do not analyze it again."""
+        out: dict[int, list[tuple[int, int, int]]] = {}
+        if field not in FIELD_MODE:
+            return out
+        for record in records:
+            found = self._occurrences(field, record).get(term)
+            if found:
+                out[record] = found
+        return out
+
+    def _occurrences(self, field: str, record: int) -> dict[str, list[tuple[int, int, int]]]:
+        key = ((self._gen.url, self.generation), "offsets", field, int(record))
+        hit = OFFSETS.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        row = self._row(record)
+        values = {**row["stored"], **row}
+        article_title = field == "title" and row["stored"].get("kind") == "article"
+        mode = "query" if article_title else FIELD_MODE[field]
+        text = field_text(values, field)
+        by_term: dict[str, list[tuple[int, int, int]]] = {}
+        for term, pos, start, end in tokenize(text, mode):
+            by_term.setdefault(term, []).append((pos, start, end))
+        OFFSETS.put(key, by_term, 64 + 8 * len(text))
+        return by_term
+
+    # -- scoring arrays --------------------------------------------------------------
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        cache = self._gen.postings_cache
+        key = ((self._gen.url, self.generation), field, term)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+        boost = np.float32(FIELD_BOOST.get(field, 1.0))
+        base = self._gen.base_gen
+        old = cache.get(((self._gen.url, str(base)), field, term)) if base is not None else None
+        # no ORDER BY: sorted here, so the planner keeps the GIN bitmap scan (ordering by
+        # rid makes it walk the primary key and test every row's tsvector)
+        sql = (
+            f"SELECT rid, COALESCE(({field}_tf ->> %s)::int, 1) FROM ix_records "
+            f"WHERE {field}_tsv @@ %s::tsquery AND {self._where}"
+        )
+        if old is not None:  # the previous generation's, less its closed rows, plus new rows
+            sql += f" AND gen_from > {int(base)}"  # type: ignore[arg-type]
+        rows = self._rows(sql, (term, quote_lexeme(term)))
+        found = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+        ids = found[:, 0].astype(np.int32)
+        weights = found[:, 1].astype(np.float32) * boost
+        if old is not None:
+            live = self.layout().live
+            keep = old[0][(old[0] < len(live))]
+            keep_w = old[1][(old[0] < len(live))]
+            alive = live[keep]
+            ids = np.concatenate([keep[alive], ids])
+            weights = np.concatenate([keep_w[alive], weights])
+        order = np.argsort(ids, kind="stable")
+        value = (ids[order], weights[order])
+        cache.put(key, value, ids.nbytes + weights.nbytes + 64)
+        return value
+
+    def lengths(self, field: str) -> np.ndarray:
+        def build(snap: PgSnapshot) -> np.ndarray:
+            out = quantized(snap._arrays()[f"{field}_len"])
+            out.setflags(write=False)
+            return out
+
+        return self.shared(f"lengths:{field}", build)
+
+    def check(self) -> None:
+        try:
+            rows = self._rows(f"SELECT rid FROM ix_records WHERE {self._where} LIMIT 1")
+            if rows:
+                self.stored(int(rows[0][0]))
+        except Exception as exc:  # noqa: BLE001 - any read error: the index is unusable
+            raise IndexDamaged(
+                f"数据库中的索引无法读取（{exc}）：请运行 regsearch reindex --rebuild。"
+            ) from None
+
+
+def _build_layout(snap: PgSnapshot) -> Layout:
+    found = snap._arrays()
+    kind, doc_id = found["kind"], found["doc_id"]
+    size = len(kind)
+    live = arrays.present(kind)
+    is_doc = np.equal(kind, "doc")
+    names = sorted(set(doc_id[live].tolist()))
+    keys = {name: i for i, name in enumerate(names)}
+    dkey = np.full(size, len(names), dtype=np.int64)
+    dkey[live] = np.asarray([keys[d] for d in doc_id[live]], dtype=np.int64)
+    for arr in (live, is_doc, dkey):
+        arr.setflags(write=False)
+    return Layout(
+        size=size, live=live, is_doc=is_doc, dkey=dkey, key_names=tuple(names), key_of=keys
+    )
