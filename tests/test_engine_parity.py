@@ -64,6 +64,20 @@ def test_same_hits_same_order_same_scores(both, q: str, articles: bool) -> None:
     assert [_shown(h) for h in a.results] == [_shown(h) for h in b.results]
 
 
+@pytest.mark.parametrize("field", ["title_exact", "docnum", "authority_kw"])
+def test_same_keywords(both, field: str) -> None:  # type: ignore[no-untyped-def]
+    # the name table of citation lookup reads every title in one pass (keywords)
+    embedded, postgres = both
+    def named(snap, records):  # type: ignore[no-untyped-def]
+        rows = [snap.stored(r) for r in records]
+        return sorted((s.get("doc_id") or s.get("id"), s.get("article") or "") for s in rows)
+
+    with embedded.read() as a, postgres.read() as b:
+        mine = {k: named(a.snap, v) for k, v in a.snap.keywords(field).items()}
+        theirs = {k: named(b.snap, v) for k, v in b.snap.keywords(field).items()}
+    assert mine and mine == theirs
+
+
 def _shown(hit):  # type: ignore[no-untyped-def]
     from dataclasses import asdict
 

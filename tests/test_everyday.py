@@ -15,15 +15,17 @@ from regsearch.model import Document, SearchQuery
 
 DAY = "2025-01-01"
 
+pytestmark = pytest.mark.backends  # on both backends (conftest.py)
+
 
 @pytest.fixture(scope="module")
-def svc(tmp_path_factory, data_dir):
+def svc(new_location, data_dir):
     from regsearch.index.update import update_index
     from regsearch.search.service import SearchService
 
     lines = (data_dir / "search" / "everyday.jsonl").read_text(encoding="utf-8").splitlines()
     docs = [Document.from_dict(json.loads(line)) for line in lines if line.strip()]
-    path = tmp_path_factory.mktemp("everyday-index")
+    path = new_location("everyday-index")
     update_index(path, docs)
     service = SearchService(path)
     yield service

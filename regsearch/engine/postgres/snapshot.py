@@ -172,6 +172,26 @@ class PgSnapshot:
         )
         return [int(r[0]) for r in rows]
 
+    def keywords(self, field: str) -> dict[str, list[int]]:
+        if field in KEYWORD_COLUMNS:
+            col = KEYWORD_COLUMNS[field]
+            source = f"ix_records WHERE {col} IS NOT NULL AND {col} <> '' AND"
+            value = col
+        elif field in ARRAY_KEYWORDS:
+            source = f"ix_records, unnest({ARRAY_KEYWORDS[field]}) AS v(value) WHERE"
+            value = "v.value"
+        else:
+            raise KeyError(field)
+
+        def build(snap: PgSnapshot) -> dict[str, list[int]]:
+            rows = snap._rows(
+                f"SELECT {value}, array_agg(rid ORDER BY rid) FROM {source} {snap._where} "
+                f"GROUP BY {value}"
+            )
+            return {str(v): [int(r) for r in rids] for v, rids in rows}
+
+        return self.shared(f"keywords:{field}", build)
+
     # -- matching --------------------------------------------------------------------
     def _evaluator(self) -> Evaluator:
         return Evaluator(self.postings, self.lengths, self._stats, self._phrase, self.find)
