@@ -83,14 +83,23 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, index: Path, workers: int, threads: int) -> None:
+    """`regsearch serve` on a free loopback port, started and ready. `index` None: the
+    server's own default (`env` may name it, e.g. REGSEARCH_DATABASE_URL)."""
+
+    def __init__(
+        self,
+        index: Path | None,
+        workers: int,
+        threads: int,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
+        where = ["--index", str(index)] if index is not None else []
         self.proc = subprocess.Popen(
             [
                 *REGSEARCH,
                 "serve",
-                "--index",
-                str(index),
+                *where,
                 "--port",
                 str(self.port),
                 "--workers",
@@ -100,6 +109,7 @@ class Server:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
         )
         deadline = time.time() + 120
         while True:
