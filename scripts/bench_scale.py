@@ -111,7 +111,7 @@ def http_rps(index: Path | None, env: dict[str, str], requests: int, seconds: fl
         r = bench_http.run_clients(server.port, urls, CLIENTS, requests, seconds)
     finally:
         server.stop()
-    return {k: r[k] for k in ("requests", "rps", "p50", "p95", "failures")}
+    return {k: r[k] for k in ("requests", "rps", "p50", "p95", "failures", "failed")}
 
 
 def run_engine(
