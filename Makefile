@@ -1,7 +1,7 @@
 # Developer shortcuts. The README's quick start needs none of them.
 PY ?= .venv/bin/python
 
-.PHONY: install test lint bench serve samples
+.PHONY: install test lint bench bench-scale serve samples
 
 install:
 	python3 -m venv .venv
@@ -18,6 +18,9 @@ lint:
 bench:
 	$(PY) scripts/bench_normalize.py
 	$(PY) scripts/bench_search.py
+
+bench-scale:  # the corpus at 1x, 4x and 16x on each backend (long: an hour or more)
+	$(PY) scripts/bench_scale.py
 
 samples:
 	.venv/bin/regsearch ingest corpora/samples

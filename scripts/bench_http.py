@@ -83,14 +83,23 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, index: Path, workers: int, threads: int) -> None:
+    """`regsearch serve` on a free loopback port, started and ready. `index` None: the
+    server's own default (`env` may name it, e.g. REGSEARCH_DATABASE_URL)."""
+
+    def __init__(
+        self,
+        index: Path | None,
+        workers: int,
+        threads: int,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
+        where = ["--index", str(index)] if index is not None else []
         self.proc = subprocess.Popen(
             [
                 *REGSEARCH,
                 "serve",
-                "--index",
-                str(index),
+                *where,
                 "--port",
                 str(self.port),
                 "--workers",
@@ -100,14 +109,18 @@ class Server:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
         )
         deadline = time.time() + 120
         while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
+                try:
+                    conn.request("GET", "/healthz")
+                    if conn.getresponse().status == 200:
+                        break
+                finally:
+                    conn.close()
             except OSError:
                 pass
             if self.proc.poll() is not None or time.time() > deadline:
@@ -117,6 +130,8 @@ class Server:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(30)
+        if self.proc.stderr:
+            self.proc.stderr.close()
 
 
 def run_clients(
@@ -141,6 +156,8 @@ def run_clients(
                 resp = conn.getresponse()
                 resp.read()
                 ok = resp.status == 200
+                if not ok:
+                    url = f"{url} ({resp.status})"
             except (OSError, http.client.HTTPException) as exc:
                 ok = False
                 url = f"{url} ({exc})"
@@ -226,6 +243,7 @@ def doc_ids(port: int) -> list[str]:
     for q in ("劳动合同", "行政处罚", "食品安全"):
         conn.request("GET", "/api/search?" + urlencode({"q": q, "limit": 3}))
         ids += [r["id"] for r in json.loads(conn.getresponse().read())["results"]]
+    conn.close()
     return ids
 
 
