@@ -68,6 +68,7 @@ def test_same_hits_same_order_same_scores(both, q: str, articles: bool) -> None:
 def test_same_keywords(both, field: str) -> None:  # type: ignore[no-untyped-def]
     # the name table of citation lookup reads every title in one pass (keywords)
     embedded, postgres = both
+
     def named(snap, records):  # type: ignore[no-untyped-def]
         rows = [snap.stored(r) for r in records]
         return sorted((s.get("doc_id") or s.get("id"), s.get("article") or "") for s in rows)
