@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Callable, Hashable
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class BoundedCache:
@@ -54,3 +57,18 @@ class BoundedCache:
     def keys(self) -> list[Hashable]:
         with self._lock:
             return list(self._items)
+
+
+def shared_value(
+    values: dict[str, Any], lock: AbstractContextManager[Any], key: str, build: Callable[[], T]
+) -> T:
+    """`values[key]`, built once under `lock` by `build()` (a generation's derived values:
+    read without the lock once built, so the common case costs one dict lookup)."""
+    try:
+        return values[key]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    with lock:
+        if key not in values:
+            values[key] = build()
+        return values[key]  # type: ignore[no-any-return]

@@ -19,7 +19,7 @@ import numpy as np
 
 from regsearch import pg
 from regsearch.engine import Layout, Match
-from regsearch.engine.cache import BoundedCache
+from regsearch.engine.cache import BoundedCache, shared_value
 from regsearch.engine.postgres import arrays
 from regsearch.engine.postgres.schema import (
     ARRAY_KEYWORDS,
@@ -75,14 +75,7 @@ class Generation:
         return key in self._shared
 
     def shared(self, key: str, build: Callable[[], T]) -> T:
-        try:
-            return self._shared[key]  # type: ignore[no-any-return]
-        except KeyError:
-            pass
-        with self._lock:
-            if key not in self._shared:
-                self._shared[key] = build()
-            return self._shared[key]  # type: ignore[no-any-return]
+        return shared_value(self._shared, self._lock, key, build)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with pg.connection(self.url) as conn:

@@ -22,6 +22,7 @@ from whoosh import query as Q
 from whoosh.matching import IntersectionMatcher, ListMatcher
 
 from regsearch.engine import Layout, Match
+from regsearch.engine.cache import shared_value
 from regsearch.engine.whoosh import postings as P
 from regsearch.engine.whoosh.columns import LazyColumn, column_readers
 from regsearch.engine.whoosh.records import unpack_document, unpack_text
@@ -95,14 +96,7 @@ class Generation:
 
     # -- shared values ---------------------------------------------------------------
     def shared(self, key: str, build: Callable[[], T]) -> T:
-        try:
-            return self._shared[key]  # type: ignore[no-any-return]
-        except KeyError:
-            pass
-        with self._lock:
-            if key not in self._shared:
-                self._shared[key] = build()
-            return self._shared[key]  # type: ignore[no-any-return]
+        return shared_value(self._shared, self._lock, key, build)
 
     def memo(self, name: str) -> dict[int, Any]:
         found = self.memos.get(name)
