@@ -244,15 +244,17 @@ def score_question(
     doc_norm[-1] = 0.0
     boost = _boosts(snap, qi, q)
     a_keys = qi.dkey[a_ids]
-    fused_a = a_sc * (1.0 + w.doc_fusion * doc_norm[a_keys]) * boost[a_keys]
+    # An article as the article view ranks it, before its law's learned boost (which
+    # the document's own score takes once, below).
+    answer = a_sc * (1.0 + w.doc_fusion * doc_norm[a_keys])
     if q.article_boost:
-        fused_a = fused_a * _article_boosts(snap, qi, q, a_ids)
+        answer = answer * _article_boosts(snap, qi, q, a_ids)
+    fused_a = answer * boost[a_keys]
     # A document is as good as its best article as the article view ranks it (learned
     # article associations included): the law whose articles answer the question.
     best = np.zeros(n)
     if len(a_ids):
-        top = float(fused_a.max()) or 1.0
-        np.maximum.at(best, a_keys, fused_a / top / np.maximum(boost[a_keys], 1e-9))
+        np.maximum.at(best, a_keys, answer / (float(fused_a.max()) or 1.0))
     best[-1] = 0.0
     d_keys = qi.dkey[d_ids]
     fused_d = (w.doc_own * d_sc / doc_max + best[d_keys]) * boost[d_keys]
