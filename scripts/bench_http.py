@@ -28,8 +28,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from benchkit import drive
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -141,14 +144,10 @@ def run_clients(
     latencies: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
-    counter = iter(range(total))
-    deadline = time.time() + seconds
 
-    def client(k: int) -> None:
+    def client(k: int, turns: Iterator[int]) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for n in counter:
-            if time.time() > deadline:
-                break
+        for n in turns:
             url = urls[(n * 7 + k) % len(urls)]
             t0 = time.perf_counter()
             try:
@@ -170,13 +169,7 @@ def run_clients(
                     failures.append(url)
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    wall = drive(clients, total, seconds, client)
     lat = sorted(latencies)
     return {
         "requests": len(lat),

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,22 +187,41 @@ def time_question_mode(svc: Any, questions: list[str], articles: bool = False) -
     return out[len(out) // 2 :]
 
 
+def drive(
+    clients: int, total: int, seconds: float, client: Callable[[int, Iterator[int]], None]
+) -> float:
+    """Run `client(k, turns)` in `clients` threads, all drawing request numbers from one
+    shared count of `total` that stops after `seconds`; the wall time in seconds."""
+    counter = iter(range(total))
+    deadline = time.time() + seconds
+
+    def turns() -> Iterator[int]:
+        for n in counter:
+            if time.time() > deadline:
+                return
+            yield n
+
+    threads = [threading.Thread(target=client, args=(k, turns())) for k in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0
+
+
 def fts_throughput(
     db_path: Path, matches: list[str], clients: int = 8, total: int = 300, seconds: float = 60.0
 ) -> dict[str, float]:
     """Requests/s of `clients` threads, each with its own connection, running the FTS5
     search of `time_fts` (top 10 with `snippet()`, two facet counts) over `matches` in
     turn, in this process (no HTTP): `total` searches or `seconds`, whichever first."""
-    counter = iter(range(total))
-    deadline = time.time() + seconds
     done: list[float] = []
     lock = threading.Lock()
 
-    def client(k: int) -> None:
+    def client(k: int, turns: Iterator[int]) -> None:
         con = sqlite3.connect(db_path, check_same_thread=False)
-        for n in counter:
-            if time.time() > deadline:
-                break
+        for n in turns:
             m = matches[(n * 7 + k) % len(matches)]
             t = time.perf_counter()
             _fts_search(con, m)
@@ -209,11 +229,5 @@ def fts_throughput(
                 done.append(time.perf_counter() - t)
         con.close()
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    wall = drive(clients, total, seconds, client)
     return {"requests": len(done), "rps": len(done) / wall if wall else 0.0}
