@@ -29,6 +29,7 @@ from regsearch.cli.output import (
     write_out,
 )
 from regsearch.model import SearchPage, SearchQuery
+from regsearch.search.labels import RELAXED_NOTE, RESOLVED_NOTE
 from regsearch.search.provenance import document_link
 from regsearch.search.serialize import page_to_dict
 
@@ -123,9 +124,9 @@ def render_table(page: SearchPage, data: dict[str, Any], articles: bool) -> str:
     )
     lines = [f"{head}（第 {page.page}/{last} 页）"]
     if page.resolved:
-        lines.append(f"已识别为：{page.resolved}，排在最前。")
+        lines.append(RESOLVED_NOTE.format(page.resolved))
     if page.relaxed:
-        lines.append("没有同时包含全部词语的结果；以下是与问题最接近的部分匹配。")
+        lines.append(RELAXED_NOTE)
     lines.append(table)
     if page.page < last:
         lines.append(f"下一页：--page {page.page + 1}")

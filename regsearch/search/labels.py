@@ -47,6 +47,11 @@ STATUS_SOURCE_LABELS = {
 }
 
 
+# What a results page says above its hits (SearchPage.resolved / .relaxed).
+RESOLVED_NOTE = "已识别为：{}，排在最前。"
+RELAXED_NOTE = "没有同时包含全部词语的结果；以下是与问题最接近的部分匹配。"
+
+
 def relation_label(kind: str) -> str:
     return RELATION_LABELS.get(kind, "关联文件")
 

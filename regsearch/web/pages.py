@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from regsearch.errors import BadQuery, DocumentNotFound
 from regsearch.model import SearchPage, SearchQuery, Status
 from regsearch.search.fieldcheck import unknown_field_message, unknown_fields
-from regsearch.search.labels import STATUS_MEANINGS
+from regsearch.search.labels import RELAXED_NOTE, RESOLVED_NOTE, STATUS_MEANINGS
 from regsearch.search.provenance import FORMAT_SOURCES
 from regsearch.search.resolve import current_version, resolve
 from regsearch.web import docview, views
@@ -111,6 +111,7 @@ def search():  # type: ignore[no-untyped-def]
         "current": views.current_versions(service, page, query),
         "samples": views.sample_ids(page, config),
         "past_last": None,
+        "notes": {"resolved": RESOLVED_NOTE, "relaxed": RELAXED_NOTE},
     }
     if page.total and not page.results:  # ?page=N beyond the last page
         last = dataclasses.replace(query, page=pager["last"])
