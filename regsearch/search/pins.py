@@ -100,13 +100,16 @@ def _citation_pins(citations: list, catalog: Catalog, day: str) -> Pins | None:
     pins = Pins("citation", citations[0].law.key)
     labels = []
     seen: set[tuple[str, str]] = set()
+    versions: dict[str, list] = {}  # law key -> its documents (several articles of one law)
     for c in citations:
         number = c.article.number
         if (c.law.key, number) in seen:
             continue
         seen.add((c.law.key, number))
         labels.append(f"{c.law.key} {number}")
-        own = versions_first(c.law.key, catalog.related(c.law.key, day))
+        own = versions.get(c.law.key)
+        if own is None:
+            own = versions[c.law.key] = versions_first(c.law.key, catalog.related(c.law.key, day))
         found = False
         for doc in own:
             record = catalog.article(doc.record, number)
