@@ -257,6 +257,33 @@ def test_question_snippets_mark_the_question_words(service) -> None:
     assert top.id == "lease" and re.search("<mark>[^<]*租金[^<]*</mark>", top.snippet)
 
 
+def test_a_questions_documents_take_their_best_articles_passage(tmp_path: Path) -> None:
+    notice = Document(
+        id="notice",
+        title="关于租金补贴的通知",
+        collection="fixture",
+        source="notice.md",
+        format="markdown",
+        level="规范性文件",
+        publish_date="2021-01-01",
+        body="各地落实租金补贴，房东不得拒绝退还押金。",
+    )
+    update_index(tmp_path, [*DOCS, notice], rebuild=True)
+    svc = SearchService(tmp_path, rewrite=NO_MODEL)
+    try:
+        page = svc.search(SearchQuery(q="房东不退租金怎么办", as_of="2024-01-01"))
+    finally:
+        svc.close()
+    hits = {h.id: h for h in page.results}
+    lease, bare = hits["lease"], hits["notice"]
+    # the passage shown for the document is the article that answers, named
+    assert lease.articles and lease.snippet == (
+        f"{lease.articles[0].number} {lease.articles[0].snippet}"
+    )
+    # a document without articles still gets a passage of its body
+    assert not bare.articles and "<mark>租金</mark>" in bare.snippet
+
+
 # -- warm-up ----------------------------------------------------------------------------
 
 

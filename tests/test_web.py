@@ -102,6 +102,17 @@ def test_search_page_shows_hits_with_badges_dates_and_article_links(client) -> N
     assert "<mark>" in page  # the core's highlight tags survive; nothing else is raw
 
 
+def test_a_documents_answering_articles_are_shown_once(client) -> None:  # type: ignore[no-untyped-def]
+    q = "行政执法监督怎么申请"
+    data = client.get(f"/api/search?q={q}").get_json()
+    listed = [r for r in data["results"] if r["articles"]]
+    assert listed and all(r["snippet"].startswith(r["articles"][0]["number"]) for r in listed)
+    page = html(client.get(f"/search?q={q}"))
+    # a hit's passage is its first listed article's: the page shows it there only
+    assert page.count('class="hit-snippet"') == len(data["results"]) - len(listed)
+    assert page.count('class="hit-articles"') == len(listed)
+
+
 def test_results_sort_links_keep_the_query(client) -> None:  # type: ignore[no-untyped-def]
     page = html(client.get("/search?q=行政执法&status=现行有效&sort=newest"))
     assert '<strong aria-current="true">最新</strong>' in page

@@ -10,6 +10,9 @@ the next reader.
 
 from __future__ import annotations
 
+import html
+import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from regsearch.engine import Engine, Match, Snapshot, open_engine
+from regsearch.engine.cache import BoundedCache
 from regsearch.errors import DocumentNotFound
 from regsearch.index.layout import canonical_doc_number, stored_dates
 from regsearch.model import (
@@ -41,6 +45,10 @@ from regsearch.search.statuses import evidence_for
 from regsearch.status import dates_of, status_at, today
 
 ARTICLES_PER_DOC = 3
+# A long text (a law's whole body, for its snippet) is kept for the next request that
+# shows it, per generation: the laws that answer questions are read again and again.
+LONG_TEXT = 4096  # characters
+TEXT_CACHE_BYTES = int(float(os.environ.get("REGSEARCH_TEXT_CACHE_MB") or 64) * 2**20)
 
 Rewriter = Callable[[str], "ParsedQuery | None"]
 
@@ -273,7 +281,7 @@ class Reader:
 
     def _snippets(self, records: list[int], parsed: ParsedQuery, articles: bool) -> dict[int, str]:
         highlights = parsed.highlights()
-        texts = {r: self.snap.text(r) for r in records}
+        texts = {r: self._text(r) for r in records}
         # An article's number is shown beside its snippet: the snippet leaves it out.
         number = {r: self.snap.stored(r).get("article") for r in records} if articles else {}
         if parsed.highlight_by_text:
@@ -300,6 +308,16 @@ class Reader:
             out[r] = highlight.render(t, highlight.match_spans(offsets, highlights, t))
         return out
 
+    def _text(self, record: int) -> str:
+        """A record's text; a long one from the generation's cache of long texts."""
+        cache = self.snap.shared("long_texts", lambda _snap: BoundedCache(TEXT_CACHE_BYTES))
+        text = cache.get(record)
+        if text is None:
+            text = self.snap.text(record)
+            if len(text) >= LONG_TEXT:
+                cache.put(record, text, sys.getsizeof(text))
+        return text  # type: ignore[no-any-return]
+
     def _hits(
         self,
         page: list[int],
@@ -308,7 +326,11 @@ class Reader:
         articles: bool,
         scores_of: QuestionScores | None,
     ) -> list[SearchHit]:
-        snippets = self._snippets(page, parsed, articles)
+        # A question's documents are shown with the articles that answer it: a document's
+        # snippet is its best article's passage (below), and only a document without one
+        # has its whole body scanned for a passage.
+        by_articles = not articles and parsed.highlight_by_text and parsed.root is not None
+        snippets = {} if by_articles else self._snippets(page, parsed, articles)
         out = []
         for record in page:
             f = self.snap.stored(record)
@@ -329,9 +351,17 @@ class Reader:
                     )
                 )
             else:
-                out.append(self._doc_hit(f, status, score, snippets[record]))
+                out.append(self._doc_hit(f, status, score, snippets.get(record, "")))
         if not articles and out and parsed.root is not None:
             self._attach_articles(out, parsed, scores_of)
+        if by_articles:
+            bare = [r for r, h in zip(page, out, strict=True) if not h.articles]
+            body = self._snippets(bare, parsed, articles=False) if bare else {}
+            for record, h in zip(page, out, strict=True):
+                first = h.articles[0] if h.articles else None
+                h.snippet = (
+                    f"{html.escape(first.number)} {first.snippet}" if first else body[record]
+                )
         return out
 
     @staticmethod
