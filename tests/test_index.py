@@ -287,3 +287,32 @@ def test_segments_hold_one_kind_and_many_updates_are_compacted(tmp_path, fixture
             assert [h.articles for h in sorted(pa.results, key=lambda h: h.id)] == [
                 h.articles for h in sorted(pb.results, key=lambda h: h.id)
             ]
+
+
+def test_a_large_rebuild_writes_bounded_segments_and_finds_the_same(
+    tmp_path, fixture_docs, monkeypatch
+):
+    from regsearch.engine.whoosh import writer
+
+    whole = tmp_path / "whole"
+    update_index(whole, fixture_docs, rebuild=True)
+    monkeypatch.setattr(writer, "POOL_THRESHOLD", 2)  # worker processes, as for a corpus
+    monkeypatch.setattr(writer, "SEGMENT_POSTINGS", 100)  # ... writing many segments each
+    split = tmp_path / "split"
+    update_index(split, fixture_docs, rebuild=True)
+    ix = windex.open_dir(str(store.current_generation(split)))
+    kinds = [segment_kind(ix, seg) for seg in ix._segments()]
+    assert kinds.count("doc") > 2 and kinds.count("article") > 2  # several per worker
+    for q in ("劳动合同", "第三条", "应当"):
+        for articles in (False, True):
+            sq = SearchQuery(q=q, articles=articles, per_page=50, as_of="2024-01-01")
+            with SearchService(whole) as a, SearchService(split) as b:
+                pa, pb = a.search(sq), b.search(sq)
+            assert pa.total == pb.total > 0
+            # the same hits and snippets; scores may differ in the last digits, as they
+            # do between an updated index and a rebuilt one
+            assert sorted((h.id, h.snippet) for h in pa.results) == sorted(
+                (h.id, h.snippet) for h in pb.results
+            )
+            for x, y in zip(pa.results, pb.results, strict=True):
+                assert abs(x.score - y.score) < 0.01 * abs(x.score)

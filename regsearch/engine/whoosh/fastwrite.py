@@ -70,6 +70,7 @@ class MemoryPool:
     def __init__(self, tempstore: Any, segment: Any, limitmb: int = 128, **kwargs: Any) -> None:
         self.terms: dict[tuple[str, bytes], list[tuple[int, float, bytes | None]]] = {}
         self.fieldnames: set[str] = set()
+        self.postings = 0  # filed by add_document (the writer's memory grows with it)
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, btext, docnum, weight, value = item
@@ -148,6 +149,7 @@ def add_document(self: Any, **fields: Any) -> None:
     schema = self.schema
     docnum = self.docnum
     terms = self.pool.terms
+    filed = 0
     perdocwriter.start_doc(docnum)
     for fieldname in sorted(fields):
         value = fields[fieldname]
@@ -173,6 +175,7 @@ def add_document(self: Any, **fields: Any) -> None:
                 else:
                     lst.append((docnum, w, v))
                 length += f
+            filed += len(pre)
             if not field.scorable:
                 length = 0
         perdocwriter.add_field(fieldname, field, value if stored else None, length)
@@ -180,6 +183,7 @@ def add_document(self: Any, **fields: Any) -> None:
         if column:
             perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
     perdocwriter.finish_doc()
+    self.pool.postings += filed
     self._added = True
     self.docnum += 1
 

@@ -10,7 +10,10 @@ releases the lock at once.
 Documents and articles always go to separate segments (one per kind per writer),
 so that a document query never reads article postings (`snapshot.match` skips the
 segments of the other kind); updates merge small segments of the same kind once
-there are more than MAX_SEGMENTS.
+there are more than MAX_SEGMENTS. A worker's postings are held in memory until its
+segment is written, so a worker writes a segment whenever one holds
+SEGMENT_POSTINGS postings: a rebuild of any size needs a bounded amount of memory
+(about 1.5 GB a segment being written; two per worker, one of each kind).
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
 KINDS = ("doc", "article")
 # More segments of one kind than this are merged (see _compact).
 MAX_SEGMENTS = 8
+# Postings a worker's segment holds in memory before it is written (~45 bytes each):
+# the corpus at 4x fits in one segment per kind per worker, 16x takes three.
+SEGMENT_POSTINGS = int(os.environ.get("REGSEARCH_SEGMENT_POSTINGS") or 30_000_000)
 _PR_SET_PDEATHSIG = 1
 
 
@@ -102,14 +108,20 @@ def _worker(ix: Any, docs: list[Document], queue: Any, parent: int, lock_fd: int
     gc.disable()
     try:
         writers = _kind_writers(ix)
+        written: list[Any] = []
         for i, doc in enumerate(docs, 1):
             if os.getppid() != parent:  # the parent was killed: stop, leave nothing behind
                 os._exit(1)
             _add(writers, doc)
+            for kind, w in writers.items():
+                if w.pool.postings >= SEGMENT_POSTINGS:  # memory is bounded: write it out
+                    written.append(w._finalize_segment())
+                    w.pool.cleanup()  # freed now: the collector is off (and the writer cyclic)
+                    writers[kind] = fast_writer(ix, _lk=False, compound=False)
             if i % 8 == 0:
                 queue.put(("n", 8))
         queue.put(("n", len(docs) % 8))
-        queue.put(("segments", _finalize(writers)))
+        queue.put(("segments", written + _finalize(writers)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which re-raises
         queue.put(("error", traceback.format_exc()))
     finally:
