@@ -17,10 +17,11 @@ holding all of that engine's private knowledge; nothing above imports it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import numpy as np
 
@@ -60,6 +61,31 @@ class Layout:
     @property
     def n_keys(self) -> int:
         return len(self.key_names)
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What `Snapshot.select` keeps: records meeting every condition given (None: no
+    condition). `level`, `region`, `collection`: the column's value is one of these;
+    `authority`: the record holds one of these `authority_kw` keywords; `publish`:
+    (first, last) inclusive, compared as strings (a record without one fails);
+    `status`: the record's status dates (its STATUS_FIELDS values, in that order) are one
+    of these tuples (the caller decides which tuples have the status it wants, with
+    the one status function: `regsearch.status.status_at`)."""
+
+    level: frozenset[str] | None = None
+    region: frozenset[str] | None = None
+    collection: frozenset[str] | None = None
+    authority: frozenset[str] | None = None
+    publish: tuple[str, str] | None = None
+    status: frozenset[tuple[Any, ...]] | None = None
+
+    VALUE_COLUMNS: ClassVar[tuple[str, ...]] = ("level", "region", "collection")
+
+
+# A column group of `Snapshot.counts`: one column (counts its values) or a tuple of
+# columns (counts the tuples of their values, e.g. STATUS_FIELDS).
+Group = str | tuple[str, ...]
 
 
 class Column(Protocol):
@@ -103,6 +129,17 @@ class Snapshot(Protocol):
         docnum, title_exact, authority_kw)."""
 
     def column(self, name: str) -> Column: ...
+
+    def select(self, kind: str, conditions: Conditions) -> frozenset[int]:
+        """The live records of `kind` meeting `conditions` (the search filters)."""
+
+    def counts(
+        self, kind: str, groups: Sequence[Group], within: Collection[int] | None = None
+    ) -> dict[Group, Counter[Any]]:
+        """For each group, how many live records of `kind` (only those of `within` when
+        given) have each value (None counted too), the values in the order of their first
+        record (in `within`'s order, else by record number): the facets (ties keep that
+        order), and the distinct status date tuples of a kind."""
 
     def stored(self, record: int) -> dict[str, Any]:
         """A record's stored attributes (`regsearch.index.layout.STORED`)."""

@@ -1,19 +1,23 @@
-"""Filters, facets and statuses from a snapshot's columns, not from queries.
+"""Filters, facets and statuses, composed from the engine's `select` and `counts`.
 
-A filter becomes a set of record numbers (remembered per generation, in a cache with
-a bound on the records it holds), and a status is computed by `status_at` once per
-distinct set of status dates and day (remembered in a bounded cache too): no client
-can grow either past its bound, whatever days and filters it sends.
+The engine finds the records and counts the values (in SQL on PostgreSQL); this module
+decides what to ask for. A filter becomes a set of record numbers (remembered per
+generation, in a cache with a bound on the records it holds), and a status is computed
+by `status_at` once per distinct set of status dates and day (remembered in a bounded
+cache too): no client can grow either past its bound, whatever days and filters it
+sends. A status filter is the set of the status date tuples whose status on the day is
+wanted (the engine selects the records holding one), so both engines share the one
+status function.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from regsearch.engine import Snapshot
+from regsearch.engine import Conditions, Group, Snapshot
 from regsearch.engine.cache import BoundedCache
 from regsearch.index.layout import FACET_COLUMNS, STATUS_FIELDS, stored_dates
 from regsearch.model import FacetCount, SearchQuery, Status
@@ -58,12 +62,16 @@ class Filters:
     def status(self, snap: Snapshot, record: int, day: str) -> str:
         return self.status_of_key(self._status_keys(snap, [record])[0], day)
 
-    def status_counts(self, snap: Snapshot, records: Sequence[int], day: str) -> Counter[str]:
-        """How many of `records` have each status on `day`."""
-        out: Counter[str] = Counter()
-        for key, n in Counter(self._status_keys(snap, records)).items():
-            out[self.status_of_key(key, day)] += n
-        return out
+    def status_tuples(self, snap: Snapshot) -> frozenset[tuple[Any, ...]]:
+        """The distinct status date tuples of the live documents, once per generation (a
+        status filter is the set of those with the wanted status; an article has its
+        document's, see `regsearch.index.layout`)."""
+        key = ("status tuples",)
+        hit = self._sets.get(key)
+        if hit is None:
+            hit = frozenset(snap.counts("doc", [STATUS_FIELDS])[STATUS_FIELDS])
+            self._sets.put(key, hit, len(hit) + 1)
+        return hit  # type: ignore[no-any-return]
 
     # -- filter sets --------------------------------------------------------------------
     def allowed(
@@ -93,47 +101,40 @@ class Filters:
         hit = self._sets.get(key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
-        docs: frozenset[int] | set[int] = snap.records(kind)
-        for values, name in (
-            (sq.level, "level"),
-            (sq.region, "region"),
-            (sq.collection, "collection"),
-        ):
-            if values:
-                col, wanted = snap.column(name), set(values)
-                docs = {d for d in docs if col[d] in wanted}
-        if sq.authority:
-            holders: set[int] = set()
-            for a in sq.authority:
-                holders.update(snap.find("authority_kw", a))
-            docs = set(docs) & holders
-        if start or end:
-            col, lo, hi = snap.column("publish"), start or "0000", end or "9999-99-99"
-            docs = {d for d in docs if col[d] and lo <= col[d] <= hi}
+        statuses = None
         if sq.status:
             wanted = set(sq.status)
-            ordered = sorted(docs)
-            keys = self._status_keys(snap, ordered)
-            docs = {
-                r
-                for r, k in zip(ordered, keys, strict=True)
-                if self.status_of_key(k, day) in wanted
-            }
-        result = frozenset(docs)
+            statuses = frozenset(
+                t for t in self.status_tuples(snap) if self.status_of_key(t, day) in wanted
+            )
+        conditions = Conditions(
+            level=frozenset(sq.level) if sq.level else None,
+            region=frozenset(sq.region) if sq.region else None,
+            collection=frozenset(sq.collection) if sq.collection else None,
+            authority=frozenset(sq.authority) if sq.authority else None,
+            publish=(start or "0000", end or "9999-99-99") if start or end else None,
+            status=statuses,
+        )
+        result = snap.select(kind, conditions)
         self._sets.put(key, result, len(result) + 1)
         return result
 
     # -- facets -------------------------------------------------------------------------
     def facets(
-        self, snap: Snapshot, records: Sequence[int], day: str
+        self, snap: Snapshot, kind: str, records: Collection[int] | None, day: str
     ) -> dict[str, list[FacetCount]]:
+        """The facet counts of `records` of `kind` (every live record of it when None)."""
+        groups: list[Group] = [*FACET_COLUMNS.values(), STATUS_FIELDS]
+        found = snap.counts(kind, groups, records)
         out: dict[str, list[FacetCount]] = {}
         for name, col in FACET_COLUMNS.items():
-            counts = Counter(snap.column(col).values(records))
+            counts = found[col]
             counts.pop(None, None)
             counts.pop("", None)
             out[name] = facet_list(counts, by_value=name == "year")
-        statuses = self.status_counts(snap, records, day)
+        statuses: Counter[str] = Counter()
+        for t, n in found[STATUS_FIELDS].items():
+            statuses[self.status_of_key(t, day)] += n
         statuses.pop(Status.NOT_APPLICABLE.value, None)  # court cases have none (issue 11)
         out["status"] = facet_list(statuses)
         return out

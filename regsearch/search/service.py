@@ -242,7 +242,8 @@ class Reader:
 
     def search(self, sq: SearchQuery) -> SearchPage:
         ranked, parsed, day, scores_of = self._ranked(sq)
-        facets = self.filters.facets(self.snap, ranked, day)
+        kind = "article" if sq.articles else "doc"
+        facets = self.filters.facets(self.snap, kind, ranked, day)
         start = (sq.page - 1) * sq.per_page
         page = ranked[start : start + sq.per_page]
         hits = self._hits(page, parsed, day, sq.articles, scores_of)
@@ -499,15 +500,12 @@ class Reader:
         return [self._summary(int(ids[i]), day, round(float(scores[i]), 4)) for i in order]
 
     def stats(self) -> dict[str, Any]:
-        docs = sorted(self.snap.records("doc"))
-        facets = self.filters.facets(self.snap, docs, today())
-        collections: dict[str, int] = {}
-        for value in self.snap.column("collection").values(docs):
-            if value:
-                collections[value] = collections.get(value, 0) + 1
+        facets = self.filters.facets(self.snap, "doc", None, today())
+        found = self.snap.counts("doc", ["collection"])["collection"]
+        collections = {value: n for value, n in found.items() if value}
         meta = self.snap.meta
         return {
-            "documents": len(docs),
+            "documents": len(self.snap.records("doc")),
             "articles": len(self.snap.records("article")),
             "collections": dict(sorted(collections.items(), key=lambda kv: (-kv[1], kv[0]))),
             "levels": {f.value: f.count for f in facets["level"]},

@@ -29,7 +29,9 @@ from regsearch.index.layout import (
 )
 from regsearch.model import Document
 
-ENGINE_SCHEMA = 1  # bump with a migration below when the tables change
+# Bump with a migration below when the tables change (2: the postings table, 3: the
+# filter indexes).
+ENGINE_SCHEMA = 3
 TEXT_FIELDS = ("title", "body", "chars", "number", "authority")
 # Field boosts multiply a term's weight (as the Whoosh schema's field_boost does).
 FIELD_BOOST = {"title": 4.0, "number": 3.0, "body": 1.0, "chars": 1.0, "authority": 1.0}
@@ -97,7 +99,19 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             ),
             "CREATE TABLE ix_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
-    )
+    ),
+    # The search filters' columns (filtering.select), each led by kind: a filter is
+    # always of one kind, and articles outnumber documents ten to one.
+    (
+        3,
+        [
+            *(
+                f"CREATE INDEX ix_records_{c} ON ix_records (kind, {c})"
+                for c in ("level", "region", "collection")
+            ),
+            'CREATE INDEX ix_records_publish ON ix_records (kind, publish COLLATE "C")',
+        ],
+    ),
 ]
 
 INSERT_COLUMNS = (

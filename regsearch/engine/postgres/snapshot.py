@@ -12,15 +12,16 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 
 from regsearch import pg
-from regsearch.engine import Layout, Match
+from regsearch.engine import Conditions, Group, Layout, Match
 from regsearch.engine.cache import BoundedCache, shared_value
-from regsearch.engine.postgres import arrays
+from regsearch.engine.postgres import arrays, filtering
 from regsearch.engine.postgres.schema import (
     ARRAY_KEYWORDS,
     COLUMNS,
@@ -273,6 +274,14 @@ class PgSnapshot:
             raise KeyError(f"no column {name!r}")
 
         return ArrayColumn(self._arrays()[name])
+
+    def select(self, kind: str, conditions: Conditions) -> frozenset[int]:
+        return filtering.select(self._rows, self._where, kind, conditions)
+
+    def counts(
+        self, kind: str, groups: Sequence[Group], within: Collection[int] | None = None
+    ) -> dict[Group, Counter[Any]]:
+        return filtering.counts(self._rows, self._where, kind, groups, within)
 
     def _arrays(self) -> dict[str, np.ndarray]:
         """Every column and raw field length of the generation (`arrays`): derived from

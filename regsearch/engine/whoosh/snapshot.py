@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,8 +22,9 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.matching import IntersectionMatcher, ListMatcher
 
-from regsearch.engine import Layout, Match
+from regsearch.engine import Conditions, Group, Layout, Match
 from regsearch.engine.cache import shared_value
+from regsearch.engine.whoosh import filtering
 from regsearch.engine.whoosh import postings as P
 from regsearch.engine.whoosh.columns import LazyColumn, column_readers
 from regsearch.engine.whoosh.records import unpack_document, unpack_text
@@ -265,6 +267,14 @@ class WhooshSnapshot:
         if readers is None:
             readers = s.columns[name] = column_readers(s.leaves, name)
         return LazyColumn(self._gen.memo(name), readers, s.offsets)
+
+    def select(self, kind: str, conditions: Conditions) -> frozenset[int]:
+        return filtering.select(self, self._gen.memo, kind, conditions)
+
+    def counts(
+        self, kind: str, groups: Sequence[Group], within: Collection[int] | None = None
+    ) -> dict[Group, Counter[Any]]:
+        return filtering.counts(self, self._gen.memo, kind, groups, within)
 
     def offsets(
         self, field: str, term: str, records: Sequence[int]
