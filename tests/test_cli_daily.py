@@ -357,3 +357,16 @@ def test_samples_beside_real_documents_are_pointed_out(tmp_path: Path, data_dir:
     assert rebuilt.exit_code == 0 and "注意" not in rebuilt.stderr
     stats = json.loads(runner.invoke(main, ["stats", "--json", "--index", str(index)]).stdout)
     assert stats["collections"] == {"real": 1}
+
+
+def test_show_takes_the_short_names_search_learned(cli) -> None:  # type: ignore[no-untyped-def]
+    # 示保法 is no title: the search box's name table (an abbreviation of the words of a
+    # national law's title) resolves it, and `show` asks it when no title matches
+    by_title = cli("show", "示范保护法第三条")
+    res = cli("show", "示保法第三条")
+    assert res.exit_code == 0, res.output
+    assert res.stdout == by_title.stdout
+    assert "ID        d-law-2020" in cli("show", "示保法").stdout
+    missing = cli("show", "示保法第九条")
+    assert missing.exit_code == 1
+    assert missing.stderr == "错误: 《中华人民共和国示范保护法》中没有“第九条”。\n"

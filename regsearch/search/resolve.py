@@ -14,6 +14,7 @@ from typing import Any
 from regsearch.errors import DocumentNotFound
 from regsearch.ingest.relations import norm_title
 from regsearch.model import Article, Document, RelationType, SearchQuery, Status
+from regsearch.search.citation import article_refs
 from regsearch.text.numerals import normalize_article_number
 
 # 第三十九条 / 第39条 / 第十七条之一 at the end of a reference.
@@ -118,14 +119,40 @@ def resolve(service: Any, ref: str, as_of: str | None = None) -> Resolved:
     doc = _try_get(service, ref, as_of)
     if doc is not None:
         return Resolved(doc)
-    m = _ARTICLE_TAIL.match(ref)
-    if m:
-        doc = _try_get(service, m["doc"], as_of) or _by_title(service, m["doc"], as_of)
-        article = find_article(doc, m["article"])
-        if article is None:
-            raise DocumentNotFound(f"《{doc.title}》中没有“{m['article']}”。")
-        return Resolved(doc, article)
-    return Resolved(_by_title(service, ref, as_of))
+    try:
+        m = _ARTICLE_TAIL.match(ref)
+        if m:
+            doc = _try_get(service, m["doc"], as_of) or _by_title(service, m["doc"], as_of)
+            article = find_article(doc, m["article"])
+            if article is None:
+                raise DocumentNotFound(f"《{doc.title}》中没有“{m['article']}”。")
+            return Resolved(doc, article)
+        return Resolved(_by_title(service, ref, as_of))
+    except DocumentNotFound:
+        found = _by_citation(service, ref, as_of)
+        if found is None:
+            raise
+        return found
+
+
+def _by_citation(service: Any, ref: str, as_of: str | None) -> Resolved | None:
+    """What the search box's citation and name lookup (`search.pins`: the short names
+    and 简称 learned from the corpus, 个保法第十三条, 264条 after a law's name) makes of
+    `ref`: the law's version in force on the day, and the article cited."""
+    page = service.search(SearchQuery(q=ref, as_of=as_of, per_page=1))
+    if not page.resolved or not page.results:
+        return None
+    hit = page.results[0]
+    doc = _try_get(service, hit.id, as_of)
+    if doc is None:
+        return None
+    cited = article_refs(ref)
+    if not cited:
+        return Resolved(doc)
+    article = find_article(doc, cited[-1].number)
+    if article is None:
+        raise DocumentNotFound(f"《{doc.title}》中没有“{cited[-1].number}”。")
+    return Resolved(doc, article)
 
 
 def current_version(service: Any, doc: Document, as_of: str | None = None) -> Document | None:
