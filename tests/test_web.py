@@ -379,7 +379,10 @@ def test_not_found_is_404_in_both_shapes(client) -> None:  # type: ignore[no-unt
 def test_routes_are_read_only(client) -> None:  # type: ignore[no-untyped-def]
     r = client.post("/api/search?q=a")
     assert r.status_code == 405
-    assert r.get_json() == {"error": {"code": "method_not_allowed", "message": "只支持 GET 请求"}}
+    assert r.get_json() == {
+        "error": {"code": "method_not_allowed", "message": "此地址只接受 GET 请求，不接受 POST。"}
+    }
+    assert r.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert client.post("/search").status_code == 405
     assert client.delete("/doc/wf-new").status_code == 405
 

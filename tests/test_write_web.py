@@ -478,3 +478,12 @@ def test_admin_pages_create_departments_and_users(site) -> None:  # type: ignore
     actions = [e.action for e in get_store(app).audit_log(limit=5)]
     assert "user.create" in actions and "department.create" in actions
     assert DEPT_A in client.get("/admin/").get_data(as_text=True)
+
+
+def test_a_form_address_opened_by_get_says_it_takes_post(site) -> None:  # type: ignore[no-untyped-def]
+    app, _people = site
+    client = app.test_client()
+    r = client.get("/logout")
+    assert r.status_code == 405
+    assert r.headers["Allow"] == "OPTIONS, POST"
+    assert "此地址只接受 POST 请求，不接受 GET。" in r.get_data(as_text=True)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 HTTP_MESSAGES = {
     400: "请求有误",
     404: "页面不存在",
-    405: "只支持 GET 请求",
+    405: "不支持这种请求方法",
     500: "服务器内部错误，请稍后再试",
     503: "服务暂不可用",
 }
@@ -73,9 +73,16 @@ def register(app: Flask) -> None:
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         status = exc.code or 500
         code = {404: "not_found", 405: "method_not_allowed"}.get(status, f"http_{status}")
-        response = error_response(status, code, HTTP_MESSAGES.get(status, exc.name))
-        if status == 405 and isinstance(response, Response):
-            response.headers["Allow"] = "GET, HEAD"
+        message = HTTP_MESSAGES.get(status, exc.name)
+        allowed = sorted(getattr(exc, "valid_methods", None) or [])
+        named = [m for m in allowed if m not in ("HEAD", "OPTIONS")]
+        if status == 405 and named:  # what this address takes (GET pages, POST forms)
+            message = f"此地址只接受 {'、'.join(named)} 请求，不接受 {request.method}。"
+        response = error_response(status, code, message)
+        if allowed:
+            if not isinstance(response, Response):
+                response = Response(response[0], status=response[1])
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(Exception)
