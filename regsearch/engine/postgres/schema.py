@@ -12,7 +12,8 @@ server's parser cannot segment Chinese) as `tsvector`s with positions (GIN index
 phrases are `<->` queries), beside what BM25 needs and a tsvector does not keep
 exactly: term frequencies above one (`*_tf`, jsonb) and field lengths (`*_len`). A
 term's postings are read from `ix_postings` (`regsearch.engine.postgres.postings`),
-written beside the rows from the same tsvectors; phrases still use the GIN indexes.
+written with the rows from the same analysis (`analyzed` also returns every term's
+count); phrases still use the GIN indexes.
 """
 
 from __future__ import annotations
