@@ -1,8 +1,9 @@
 """The PostgreSQL engine: the index in tables of a database that many processes share.
 
-`schema` (tables, a document's rows), `writer` (one writer, a publish is one
-transaction), `snapshot` (a snapshot is a generation number), `scoring` (query trees
-evaluated over postings with the embedded engine's BM25F). Every psycopg access of
+`schema` (tables, a document's rows, the migrations), `writer` (one writer, a publish
+is one transaction), `postings` (a term's postings per batch of records, written with
+them, collected and merged), `snapshot` (a snapshot is a generation number), `scoring`
+(query trees evaluated over postings with the embedded engine's BM25F). Every psycopg access of
 the engine lives in this package and `regsearch.pg`.
 
     >>> engine = open_engine("postgresql://regsearch@db/regsearch")
@@ -62,7 +63,7 @@ def ensure_schema(url: str, migrate: bool = True) -> None:
                 if number <= version:
                     continue
                 for stmt in statements:
-                    conn.execute(stmt)
+                    stmt(conn) if callable(stmt) else conn.execute(stmt)
                 conn.execute(
                     "INSERT INTO ix_meta (key, value) VALUES ('schema_version', %s) "
                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",

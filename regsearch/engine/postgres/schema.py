@@ -10,13 +10,17 @@ its rows are collected.
 Text fields hold OUR analyzer's tokens (`regsearch.index.analyzer.tokenize`; the
 server's parser cannot segment Chinese) as `tsvector`s with positions (GIN indexes;
 phrases are `<->` queries), beside what BM25 needs and a tsvector does not keep
-exactly: term frequencies above one (`*_tf`, jsonb) and field lengths (`*_len`).
+exactly: term frequencies above one (`*_tf`, jsonb) and field lengths (`*_len`). A
+term's postings are read from `ix_postings` (`regsearch.engine.postgres.postings`),
+written with the rows from the same analysis (`analyzed` also returns every term's
+count); phrases still use the GIN indexes.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from regsearch.index.analyzer import is_single_han, normalize, tokenize
@@ -52,11 +56,38 @@ KEYWORD_COLUMNS = {"id": "id", "doc_id": "doc_id", "docnum": "docnum", "title_ex
 ARRAY_KEYWORDS = {"authority_kw": "authority_kws", "source_id": "source_ids"}
 MAX_POSITION = 16383  # PostgreSQL keeps tsvector positions up to here
 
+FIELD_ID = {f: i for i, f in enumerate(TEXT_FIELDS)}
+POSTINGS_TABLES = [
+    """CREATE TABLE ix_batches (
+  rid_lo BIGINT PRIMARY KEY,
+  rid_hi BIGINT NOT NULL,
+  records BIGINT NOT NULL
+)""",
+    """CREATE TABLE ix_postings (
+  field SMALLINT NOT NULL,
+  term TEXT NOT NULL,
+  rid_lo BIGINT NOT NULL,
+  rid_hi BIGINT NOT NULL,
+  rids BYTEA NOT NULL,
+  tfs BYTEA,
+  PRIMARY KEY (field, term, rid_lo)
+)""",
+    "CREATE INDEX ix_postings_batch ON ix_postings (rid_lo)",
+]
+
+
+def _fill_postings(conn: Any) -> None:
+    from regsearch.engine.postgres.postings import fill
+
+    fill(conn)
+
+
 _status_cols = ",\n  ".join(f"{c} TEXT" for c in STATUS_FIELDS)
 _text_cols = ",\n  ".join(
     f"{f}_tsv tsvector, {f}_tf jsonb, {f}_len INTEGER NOT NULL DEFAULT 0" for f in TEXT_FIELDS
 )
-MIGRATIONS: list[tuple[int, list[str]]] = [
+# A migration's steps: SQL statements, or functions of the connection.
+MIGRATIONS: list[tuple[int, list[str | Callable[[Any], None]]]] = [
     (
         1,
         [
@@ -100,6 +131,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
             "CREATE TABLE ix_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
     ),
+    (2, [*POSTINGS_TABLES, _fill_postings]),  # filled from the rows already there
     # The search filters' columns (filtering.select), each led by kind: a filter is
     # always of one kind, and articles outnumber documents ten to one.
     (
@@ -137,10 +169,15 @@ def quote_lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def analyzed(tokens: list[tuple[str, int, int, int]]) -> tuple[str | None, str | None, int]:
-    """(tsvector literal, jsonb of frequencies above one, field length) of a field's tokens."""
+Analyzed = tuple[str | None, str | None, int, dict[str, int]]
+NONE: Analyzed = (None, None, 0, {})
+
+
+def analyzed(tokens: list[tuple[str, int, int, int]]) -> Analyzed:
+    """(tsvector literal, jsonb of frequencies above one, field length, every term's
+    frequency) of a field's tokens; the last is for the postings table, not a column."""
     if not tokens:
-        return None, None, 0
+        return NONE
     positions: dict[str, list[int]] = {}
     for term, pos, _start, _end in tokens:
         positions.setdefault(term, []).append(min(pos + 1, MAX_POSITION))
@@ -148,18 +185,29 @@ def analyzed(tokens: list[tuple[str, int, int, int]]) -> tuple[str | None, str |
         f"{quote_lexeme(t)}:{','.join(map(str, sorted(set(p))[:256]))}"
         for t, p in positions.items()
     )
-    freqs = {t: len(p) for t, p in positions.items() if len(p) > 1}
-    return vector, json.dumps(freqs, ensure_ascii=False) if freqs else None, len(tokens)
+    counts = {t: len(p) for t, p in positions.items()}
+    freqs = {t: n for t, n in counts.items() if n > 1}
+    return (
+        vector,
+        json.dumps(freqs, ensure_ascii=False) if freqs else None,
+        len(tokens),
+        counts,
+    )
 
 
-def _chars(text: str) -> tuple[str | None, str | None, int]:
+def _chars(text: str) -> Analyzed:
     """The body's single Chinese characters with their counts (one-character queries)."""
     counts = Counter(ch for ch in normalize(text or "") if is_single_han(ch))
     if not counts:
-        return None, None, 0
+        return NONE
     vector = " ".join(f"{quote_lexeme(ch)}:1" for ch in counts)
     freqs = {ch: n for ch, n in counts.items() if n > 1}
-    return vector, json.dumps(freqs, ensure_ascii=False) if freqs else None, sum(counts.values())
+    return (
+        vector,
+        json.dumps(freqs, ensure_ascii=False) if freqs else None,
+        sum(counts.values()),
+        dict(counts),
+    )
 
 
 def field_text(row: dict[str, Any], field: str) -> str:
@@ -200,13 +248,11 @@ def rows_for(doc: Document) -> list[dict[str, Any]]:
         "text": doc.body or "",
         "number_text": number_text,
         "authority_text": authority_text,
-        "title": analyzed(tokenize(doc.title, "index")) if doc.title else (None, None, 0),
-        "body": analyzed(tokenize(doc.body, "body")) if doc.body else (None, None, 0),
+        "title": analyzed(tokenize(doc.title, "index")) if doc.title else NONE,
+        "body": analyzed(tokenize(doc.body, "body")) if doc.body else NONE,
         "chars": _chars(doc.body),
-        "number": analyzed(tokenize(number_text, "index")) if number_text else (None, None, 0),
-        "authority": (
-            analyzed(tokenize(authority_text, "index")) if authority_text else (None, None, 0)
-        ),
+        "number": analyzed(tokenize(number_text, "index")) if number_text else NONE,
+        "authority": analyzed(tokenize(authority_text, "index")) if authority_text else NONE,
     }
     stored = {k: v for k, v in common.items() if v is not None}
     stored.update(id=doc.id, kind="doc")
@@ -216,7 +262,7 @@ def rows_for(doc: Document) -> list[dict[str, Any]]:
     main["stored"] = json.dumps(stored, ensure_ascii=False)
     rows = [main]
     article_title = analyzed(tokenize(doc.title, "query")) if doc.articles else None
-    none = (None, None, 0)
+    none = NONE
     for i, art in enumerate(doc.articles):
         row = {
             **{k: main[k] for k in COLUMNS if k in main},
@@ -261,5 +307,5 @@ def row_values(rid: int, gen: int, row: dict[str, Any]) -> tuple[Any, ...]:
     out += [row[c] for c in ("source_ids", "stored", "doc_json", "text")]
     out += [row["number_text"], row["authority_text"]]
     for f in TEXT_FIELDS:
-        out += list(row[f])
+        out += list(row[f][:3])
     return tuple(out)

@@ -2,9 +2,10 @@
 the process dies), a publish is one transaction.
 
 `apply` closes the rows of replaced and deleted documents for the new generation,
-copies the new rows in (COPY), and inserts the generation with its metadata; readers
-see the new generation only when that transaction commits. Rows no generation can be
-read at any more (closed by a generation older than KEEP_S) are deleted afterwards.
+copies the new rows in (COPY), writes their postings as one batch (`postings`), and
+inserts the generation with its metadata; readers see the new generation only when that
+transaction commits. Rows no generation can be read at any more (closed by a generation
+older than KEEP_S) are deleted afterwards, with the postings batches they emptied.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 
 from regsearch import pg
 from regsearch.engine import ChangeSet, Progress
-from regsearch.engine.postgres.schema import INSERT_COLUMNS, row_values, rows_for
+from regsearch.engine.postgres import postings
+from regsearch.engine.postgres.schema import INSERT_COLUMNS, TEXT_FIELDS, row_values, rows_for
 from regsearch.errors import IndexBusy
 from regsearch.index.layout import SCHEMA_VERSION
 from regsearch.model import Document
@@ -115,17 +117,18 @@ class PgWriter:
                         "AND doc_id = ANY(%s)",
                         (gen, gone),
                     )
-            rid = int(
-                conn.execute("SELECT COALESCE(MAX(rid), -1) + 1 FROM ix_records").fetchone()[0]
-            )
+            rid = postings.next_rid(conn)
+            batch = postings.Batch(rid)
             columns = ", ".join(INSERT_COLUMNS)
             with conn.cursor().copy(f"COPY ix_records ({columns}) FROM STDIN") as copy:
                 for i, rows in enumerate(_analyzed(docs), 1):
                     for rec in rows:
                         copy.write_row(row_values(rid, gen, rec))
+                        batch.add(rid, [rec[f][3] for f in TEXT_FIELDS])
                         rid += 1
                     if progress:
                         progress(i, len(docs))
+            batch.write(conn)
             counts = dict(
                 conn.execute(
                     "SELECT kind, COUNT(*) FROM ix_records WHERE gen_to IS NULL GROUP BY kind"
@@ -149,8 +152,11 @@ class PgWriter:
         return str(gen)
 
     def _collect(self) -> None:
-        """Delete rows that only generations superseded more than KEEP_S ago hold."""
-        self._conn.execute(
-            "DELETE FROM ix_records WHERE gen_to <= (SELECT MAX(gen) FROM ix_generations "
-            f"WHERE created_at < now() - interval '{KEEP_S} seconds')"
-        )
+        """Delete rows that only generations superseded more than KEEP_S ago hold, and
+        the postings batches left without records (`postings.collect`)."""
+        with self._conn.transaction():
+            self._conn.execute(
+                "DELETE FROM ix_records WHERE gen_to <= (SELECT MAX(gen) FROM ix_generations "
+                f"WHERE created_at < now() - interval '{KEEP_S} seconds')"
+            )
+            postings.collect(self._conn)
