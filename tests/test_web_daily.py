@@ -182,6 +182,8 @@ def test_a_document_by_title_short_name_or_citation(client) -> None:  # type: ig
     r = client.get("/doc/" + quote("示范保护法第三条"))
     assert r.status_code == 302
     assert r.headers["Location"] == "/doc/d-law-2020#%E7%AC%AC%E4%B8%89%E6%9D%A1"
+    r = client.get("/doc/" + quote("示保法第三条"))  # a short name the search box learned
+    assert r.headers["Location"] == "/doc/d-law-2020#%E7%AC%AC%E4%B8%89%E6%9D%A1"
     r = client.get("/doc/" + quote("国务院办公厅关于推行示范监管的通知"))
     assert (r.status_code, r.headers["Location"]) == (302, "/doc/d-gov")
     missing = page(client, "/doc/" + quote("没有这个文件"), status=404)
