@@ -316,3 +316,28 @@ def test_a_large_rebuild_writes_bounded_segments_and_finds_the_same(
             )
             for x, y in zip(pa.results, pb.results, strict=True):
                 assert abs(x.score - y.score) < 0.01 * abs(x.score)
+
+
+def test_a_written_out_segment_frees_its_writer(tmp_path, fixture_docs, monkeypatch):
+    import gc
+    import weakref
+
+    from whoosh import index as whoosh_index
+
+    from regsearch.engine.whoosh import writer
+    from regsearch.engine.whoosh.schema import make_schema
+
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    monkeypatch.setattr(writer, "SEGMENT_POSTINGS", 1)
+    writers = writer._kind_writers(ix)
+    gc.disable()  # as in a worker process
+    try:
+        writer._add(writers, next(d for d in fixture_docs if d.articles))
+        old = [weakref.ref(w) for w in writers.values()]
+        written = writer._write_full(ix, writers)
+        assert len(written) == 2 and all(w.pool.postings == 0 for w in writers.values())
+        assert all(ref() is None for ref in old)  # its postings went with it
+    finally:
+        gc.enable()
+        for w in writers.values():
+            w._close_segment()
