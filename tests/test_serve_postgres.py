@@ -94,3 +94,30 @@ def test_published_through_one_server_is_found_through_the_other(pg_url: str) ->
             proc.terminate()
         for proc in procs:
             proc.communicate(timeout=30)
+
+
+def test_a_database_holding_only_an_index_is_served_for_search(pg_url: str) -> None:
+    from regsearch.index.update import update_index
+
+    update_index(pg_url, seed_documents(), rebuild=True)  # the engine's tables, no store
+    port = _free_port()
+    proc = _serve(pg_url, port)
+    try:
+        _wait_ready(proc, port)
+        status, page = _call(port, "GET", "/api/search?" + urlencode({"q": "道路运输"}))
+        assert status == 200 and page["results"]
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_serve_says_a_store_of_another_version_before_it_starts(pg_url: str) -> None:
+    from regsearch.index.update import update_index
+    from regsearch.store.postgres import PostgresStore
+
+    update_index(pg_url, seed_documents(), rebuild=True)
+    PostgresStore(pg_url, migrate=True).set_meta("schema_version", "99")  # a newer program's
+    proc = _serve(pg_url, _free_port())
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "请升级 regsearch" in err and "Traceback" not in err

@@ -48,7 +48,9 @@ def _check_index(index: str | None) -> int:
 
     service = SearchService(index)
     try:
-        return int(service.check()["documents"])
+        documents = int(service.check()["documents"])
+        _check_store(index)
+        return documents
     except IndexMissing as exc:
         from regsearch.engine import default_location
         from regsearch.pg import url_of
@@ -62,6 +64,23 @@ def _check_index(index: str | None) -> int:
     finally:
         service.close()
         _close_database_pools()
+
+
+def _check_store(index: str | None) -> None:
+    """A store in the index's database must be of this program's schema (SchemaOutdated
+    names `regsearch db migrate`), said now rather than by every worker failing to boot.
+    A database without a store is served for search only, as an index folder without
+    its store file is."""
+    from regsearch.engine import default_location
+    from regsearch.pg import url_of
+
+    url = url_of(index or default_location())
+    if url is None:
+        return
+    from regsearch.store.postgres import PostgresStore, has_store
+
+    if has_store(url):
+        PostgresStore(url)  # checks the schema
 
 
 def _close_database_pools() -> None:

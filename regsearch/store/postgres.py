@@ -29,6 +29,18 @@ def _integrity_errors() -> tuple[type[BaseException], ...]:
     return (psycopg.IntegrityError,)
 
 
+def has_store(url: str) -> bool:
+    """Whether the database at `url` holds a store's tables (of any version): a database
+    that only holds an index (built by `update_index`, or copied) has none, and is served
+    like an embedded index without a store file: search only."""
+    with pg.connection(url) as conn:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = 'store_meta'"
+        ).fetchone()
+    return bool(row and row[0])
+
+
 class PostgresStore(SQLStore):
     dialect = "postgresql"
     placeholder = "%s"
@@ -88,11 +100,7 @@ class PostgresStore(SQLStore):
     # -- schema -------------------------------------------------------------------------
     def schema_version(self) -> int:
         """The schema version the database holds (0: no regsearch tables yet)."""
-        row = self._one(
-            "SELECT COUNT(*) FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name = 'store_meta'"
-        )
-        if not row or not row[0]:
+        if not has_store(self.url):
             return 0
         return int(self.meta("schema_version") or 0)
 

@@ -45,7 +45,11 @@ def store_path(app: Flask) -> Path | str:
 
 
 def _exists(where: Path | str) -> bool:
-    return isinstance(where, str) or where.exists()  # a database: it has the tables
+    if isinstance(where, str):  # a database: whether it holds the store's tables
+        from regsearch.store.postgres import has_store
+
+        return has_store(where)
+    return where.exists()
 
 
 def get_store(app: Flask | None = None, create: bool = True) -> Store | None:
