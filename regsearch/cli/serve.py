@@ -77,10 +77,10 @@ def _check_store(index: str | None) -> None:
     url = url_of(index or default_location())
     if url is None:
         return
-    from regsearch.store.postgres import PostgresStore, has_store
+    from regsearch.store import database_has_store, open_database_store
 
-    if has_store(url):
-        PostgresStore(url)  # checks the schema
+    if database_has_store(url):
+        open_database_store(url)  # checks the schema
 
 
 def _close_database_pools() -> None:

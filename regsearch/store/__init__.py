@@ -54,6 +54,14 @@ def open_store(
     return SQLiteStore(Path(path) if path else default_store_path(index_dir))
 
 
+def database_has_store(url: str) -> bool:
+    """Whether the PostgreSQL database at `url` holds a store's tables (of any version);
+    one that holds only an index has none."""
+    from regsearch.store.postgres import has_store
+
+    return has_store(url)
+
+
 def open_database_store(url: str, migrate: bool = False) -> Any:
     """The PostgreSQL store at `url`; `migrate` creates or upgrades its tables first
     (`regsearch db init/migrate`), otherwise an old schema is SchemaOutdated."""

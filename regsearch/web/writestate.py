@@ -46,9 +46,9 @@ def store_path(app: Flask) -> Path | str:
 
 def _exists(where: Path | str) -> bool:
     if isinstance(where, str):  # a database: whether it holds the store's tables
-        from regsearch.store.postgres import has_store
+        from regsearch.store import database_has_store
 
-        return has_store(where)
+        return database_has_store(where)
     return where.exists()
 
 
