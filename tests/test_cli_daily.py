@@ -370,3 +370,31 @@ def test_show_takes_the_short_names_search_learned(cli) -> None:  # type: ignore
     missing = cli("show", "示保法第九条")
     assert missing.exit_code == 1
     assert missing.stderr == "错误: 《中华人民共和国示范保护法》中没有“第九条”。\n"
+
+
+def test_show_lists_documents_in_force_that_share_a_title(tmp_path: Path) -> None:
+    from regsearch.index.update import update_index
+    from regsearch.model import Article, Document
+
+    docs = [
+        Document(
+            id=f"rule-{region}",
+            title="出租汽车管理办法",
+            collection="fixture",
+            source=f"{region}.md",
+            format="markdown",
+            level="地方政府规章",
+            region=region,
+            publish_date="2020-01-01",
+            effective_date="2020-01-01",
+            articles=[Article(number="第一条", text="第一条 为了管理出租汽车。", ordinal=1)],
+            body="第一条 为了管理出租汽车。",
+        )
+        for region in ("贵州省", "上海市")
+    ]
+    update_index(tmp_path / "ix", docs, rebuild=True)
+    runner = CliRunner(env={"COLUMNS": None, "REGSEARCH_INDEX": None})
+    for ref in ("出租汽车管理办法", "出租汽车管理办法第一条"):
+        res = runner.invoke(main, ["show", "--index", str(tmp_path / "ix"), ref])
+        assert res.exit_code == 1  # never one of them picked by another route
+        assert res.stderr.startswith("错误: 有 2 件现行文档的标题是“出租汽车管理办法”：\n")

@@ -77,6 +77,10 @@ def _listing(service: Any, hits: list[Any], as_of: str | None) -> str:
     return "\n".join(lines) + more
 
 
+class Ambiguous(DocumentNotFound):
+    """Several documents in force have the title asked for (listed in the message)."""
+
+
 def _by_title(service: Any, text: str, as_of: str | None) -> Document:
     """The document titled `text` (or 中华人民共和国 + `text`): of several versions the one in
     force, else the latest; several documents in force under one title are listed instead."""
@@ -85,7 +89,7 @@ def _by_title(service: Any, text: str, as_of: str | None) -> Document:
     same = [h for h in hits if norm_title(h.title) == key]
     in_force = [h for h in same if h.status in _IN_FORCE]
     if len(in_force) > 1:
-        raise DocumentNotFound(
+        raise Ambiguous(
             f"有 {len(in_force)} 件现行文档的标题是“{text}”：\n"
             f"{_listing(service, in_force, as_of)}\n请用其中的 ID 查看。"
         )
@@ -119,20 +123,28 @@ def resolve(service: Any, ref: str, as_of: str | None = None) -> Resolved:
     doc = _try_get(service, ref, as_of)
     if doc is not None:
         return Resolved(doc)
-    try:
-        m = _ARTICLE_TAIL.match(ref)
-        if m:
-            doc = _try_get(service, m["doc"], as_of) or _by_title(service, m["doc"], as_of)
-            article = find_article(doc, m["article"])
-            if article is None:
-                raise DocumentNotFound(f"《{doc.title}》中没有“{m['article']}”。")
-            return Resolved(doc, article)
-        return Resolved(_by_title(service, ref, as_of))
-    except DocumentNotFound:
-        found = _by_citation(service, ref, as_of)
-        if found is None:
+    m = _ARTICLE_TAIL.match(ref)
+    name = m["doc"] if m else ref
+    doc = _try_get(service, name, as_of) if m else None
+    if doc is None:
+        try:
+            doc = _by_title(service, name, as_of)
+        except Ambiguous:
             raise
-        return found
+        except DocumentNotFound:  # no such title: perhaps a short name the search knows
+            found = _by_citation(service, ref, as_of)
+            if found is None:
+                raise
+            return found
+    return _with_article(doc, m["article"]) if m else Resolved(doc)
+
+
+def _with_article(doc: Document, number: str) -> Resolved:
+    """`doc` and its article `number`; DocumentNotFound naming both if it has none."""
+    article = find_article(doc, number)
+    if article is None:
+        raise DocumentNotFound(f"《{doc.title}》中没有“{number}”。")
+    return Resolved(doc, article)
 
 
 def _by_citation(service: Any, ref: str, as_of: str | None) -> Resolved | None:
@@ -147,12 +159,7 @@ def _by_citation(service: Any, ref: str, as_of: str | None) -> Resolved | None:
     if doc is None:
         return None
     cited = article_refs(ref)
-    if not cited:
-        return Resolved(doc)
-    article = find_article(doc, cited[-1].number)
-    if article is None:
-        raise DocumentNotFound(f"《{doc.title}》中没有“{cited[-1].number}”。")
-    return Resolved(doc, article)
+    return _with_article(doc, cited[-1].number) if cited else Resolved(doc)
 
 
 def current_version(service: Any, doc: Document, as_of: str | None = None) -> Document | None:
