@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from test_web import DOC_KEYS, PAGE_KEYS
+
 from regsearch.cli import main
 
 
@@ -11,37 +13,11 @@ def test_search_json_contract(runner, index_dir):
     res = runner.invoke(main, ["search", "国办函(2018)71号", "--json", "--index", str(index_dir)])
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    assert list(data) == [
-        "query",
-        "total",
-        "page",
-        "per_page",
-        "results",
-        "facets",
-        "total_capped",
-        "relaxed",
-        "resolved",
-    ]
+    assert list(data) == PAGE_KEYS
     assert list(data["facets"]) == ["status", "level", "authority", "region", "year"]
     first = data["results"][0]
     assert first["id"] == "wangtong"
-    assert list(first) == [
-        "id",
-        "title",
-        "doc_number",
-        "level",
-        "authority",
-        "region",
-        "status",
-        "publish_date",
-        "effective_date",
-        "expiry_date",
-        "collection",
-        "source",
-        "score",
-        "snippet",
-        "articles",
-    ]
+    assert list(first) == DOC_KEYS
 
 
 def test_search_table_csv_and_errors(runner, index_dir):

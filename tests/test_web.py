@@ -14,6 +14,7 @@ from test_web_support import build_web_index
 from regsearch.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+# The JSON contract (README): a document hit's keys, a page's, an article hit's.
 DOC_KEYS = [
     "id",
     "title",
@@ -30,6 +31,17 @@ DOC_KEYS = [
     "score",
     "snippet",
     "articles",
+]
+PAGE_KEYS = [
+    "query",
+    "total",
+    "page",
+    "per_page",
+    "results",
+    "facets",
+    "total_capped",
+    "relaxed",
+    "resolved",
 ]
 ARTICLE_KEYS = [
     "id",
@@ -267,17 +279,7 @@ def test_api_search_has_the_cli_json_shape(client) -> None:  # type: ignore[no-u
     assert r.status_code == 200
     assert r.mimetype == "application/json"
     data = r.get_json()
-    assert list(data) == [
-        "query",
-        "total",
-        "page",
-        "per_page",
-        "results",
-        "facets",
-        "total_capped",
-        "relaxed",
-        "resolved",
-    ]
+    assert list(data) == PAGE_KEYS
     assert list(data["facets"]) == ["status", "level", "authority", "region", "year"]
     assert (data["page"], data["per_page"]) == (1, 10)
     top = data["results"][0]
