@@ -14,12 +14,9 @@ there are more than MAX_SEGMENTS. A worker's postings are held in memory until i
 segment is written, so a worker writes a segment whenever one holds
 SEGMENT_POSTINGS postings, and the writer it replaces is freed at once, so the
 postings held are bounded (two segments being written per worker, one of each kind).
-A posting held costs about 100 bytes (at 1x a worker peaks at 1.37 GB, 0.59 GB with
-1 M-posting segments), so two 30 M-posting pools are ~6 GB a worker, and at 16x of the
-corpus a worker still passed 10 GB once its first segments were written (probably the
-allocator keeping what one pool freed while the other grows). A lower limit means more
-segments than MAX_SEGMENTS, and compacting them reads their postings back into memory:
-a 16x rebuild does not yet fit two workers in 23 GB.
+A posting held costs about 35 bytes, packed (fastwrite.MemoryPool; ~100 as Python
+tuples, when a 1x worker peaked at 1.37 GB against 0.54 GB now), so a 30 M-posting
+pool is about 1 GB.
 """
 
 from __future__ import annotations
