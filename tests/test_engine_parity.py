@@ -89,6 +89,22 @@ def _shown(hit):  # type: ignore[no-untyped-def]
     return data
 
 
+@pytest.mark.parametrize("field", ["body", "title"])
+def test_same_longest_postings_lists(both, field: str) -> None:  # type: ignore[no-untyped-def]
+    # what the question warm-up reads ahead: every term with its list's length
+    embedded, postgres = both
+    with embedded.read() as a, postgres.read() as b:
+        mine, theirs = a.snap.largest_terms(field, 10**6), b.snap.largest_terms(field, 10**6)
+        assert len(mine) > 100 and sorted(mine) == sorted(theirs)
+        for found in (mine, theirs):
+            counts = [n for _term, n in found]
+            assert counts == sorted(counts, reverse=True)
+        # a fresh index: each length is the list's, and a limit keeps the longest
+        for term, n in mine[:: len(mine) // 20]:
+            assert n == len(a.snap.postings(field, term)[0]) == len(b.snap.postings(field, term)[0])
+        assert [n for _t, n in a.snap.largest_terms(field, 5)] == counts[:5]
+
+
 def test_searches_read_the_read_url(both, pg_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A read URL (a replica) takes the snapshots; the writer keeps the primary."""
     from regsearch import pg

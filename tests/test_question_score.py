@@ -308,6 +308,38 @@ def test_warm_up_reads_the_model_words_ahead_of_questions(index_dir: Path, monke
         plain.close()
 
 
+def test_warm_up_reads_the_longest_lists_and_the_boosted_laws_article_numbers(
+    index_dir: Path, monkeypatch
+) -> None:
+    from regsearch.search import question_rank
+    from regsearch.search.question_index import QuestionIndex
+
+    model = LawModel(articles={"拖欠": {"工资支付条例\t第二条": 0.4}})
+    with SearchService(index_dir, rewrite=QuestionRewriter(model=model)) as svc:
+        with svc.read() as r:
+            longest = r.snap.largest_terms("body", 1000)
+        learned = set(question_rank.warm_terms(model))  # read before the longest lists
+        beyond = [t for t, _n in longest[2:] if t not in learned]
+        # a budget that holds the two longest body lists and not the third
+        monkeypatch.setattr(question_rank, "WARM_POSTINGS", longest[0][1] + longest[1][1])
+        svc.warm_up()
+        generation = svc.stats()["generation"]
+        cached = {(f, t) for g, f, t in POSTINGS.keys() if g == generation}
+        assert {("body", longest[0][0]), ("body", longest[1][0])} <= cached
+        assert beyond and ("body", beyond[0]) not in cached
+        # the boosted law's 第N条 -> records table is built: no stored read when asked
+        with svc.read() as r:
+            qi = QuestionIndex.of(r.snap)
+            (key,) = qi.keys_for_title(r.snap, "工资支付条例")
+            reads: list[int] = []
+            real = type(r.snap).stored
+            monkeypatch.setattr(
+                type(r.snap), "stored", lambda s, rec: reads.append(rec) or real(s, rec)
+            )
+            numbers = qi.article_records(r.snap, key)
+            assert set(numbers) == {"第一条", "第二条", "第三条"} and reads == []
+
+
 def test_serve_reports_a_failed_warm_up_and_keeps_going(capsys) -> None:
     from regsearch.cli.serve import _warm_up
 

@@ -161,6 +161,11 @@ class Snapshot(Protocol):
     def lengths(self, field: str) -> np.ndarray:
         """Each record's length in `field` (float64, as the engine's scoring sees it)."""
 
+    def largest_terms(self, field: str, limit: int) -> list[tuple[str, int]]:
+        """Up to `limit` terms of `field` with the longest postings lists, longest first,
+        each with its list's length (records of earlier generations may be counted): what
+        a warm-up reads ahead, as a long list is the costliest to read when first asked."""
+
     def shared(self, key: str, factory: Callable[[Snapshot], T]) -> T:
         """A value derived from this generation, built once by `factory(self)` and shared
         by every snapshot of the generation (it must be safe to share between threads)."""

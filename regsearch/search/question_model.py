@@ -84,6 +84,11 @@ class LawModel:
     articles: dict[str, dict[str, float]] = field(default_factory=dict)
     article_weight: float = ARTICLE_WEIGHT
 
+    def article_titles(self) -> list[str]:
+        """The law titles whose articles `article_boosts` can name."""
+        titles = {key.partition("\t")[0] for row in self.articles.values() for key in row}
+        return sorted(titles)
+
     def article_boosts(self, terms: dict[str, float]) -> dict[tuple[str, str], float]:
         """(law title, 第N条) -> score multiplier (> 1) for a question's own weighted terms."""
         if not self.articles:

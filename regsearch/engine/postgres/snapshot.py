@@ -340,6 +340,18 @@ class PgSnapshot:
         return by_term
 
     # -- scoring arrays --------------------------------------------------------------
+    def largest_terms(self, field: str, limit: int) -> list[tuple[str, int]]:
+        fid = FIELD_ID.get(field)
+        if fid is None:
+            raise KeyError(field)
+        # rids are packed 4 bytes a record; batches of closed records count until collected
+        rows = self._rows(
+            "SELECT term, SUM(octet_length(rids)) / 4 AS n FROM ix_postings WHERE field = %s "
+            "GROUP BY term ORDER BY n DESC, term DESC LIMIT %s",
+            (fid, limit),
+        )
+        return [(str(term), int(n)) for term, n in rows]
+
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """The term's batches of `ix_postings` (one index range), less the records this
         generation does not hold; derived from the previous generation's postings (its

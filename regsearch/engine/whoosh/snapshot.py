@@ -11,6 +11,7 @@ to the number of concurrent snapshots and keeps at most POOL_MAX idle searchers.
 
 from __future__ import annotations
 
+import heapq
 import threading
 import zlib
 from collections import Counter
@@ -325,6 +326,16 @@ class WhooshSnapshot:
             return out
 
         return self.shared(f"lengths:{field}", build)
+
+    def largest_terms(self, field: str, limit: int) -> list[tuple[str, int]]:
+        totals: dict[bytes, int] = {}
+        for reader, _offset in self._searcher.leaves:
+            if field not in reader.schema:
+                continue
+            for btext, info in reader.iter_field(field):  # deleted records counted too
+                totals[btext] = totals.get(btext, 0) + info.doc_frequency()
+        top = heapq.nlargest(limit, totals.items(), key=lambda kv: (kv[1], kv[0]))
+        return [(btext.decode("utf-8"), n) for btext, n in top]
 
     def check(self) -> None:
         """Read a stored record, a postings list and a column value of every segment."""
