@@ -4,25 +4,17 @@ exhausting an ingest."""
 
 from __future__ import annotations
 
-import os
 import stat
 import unicodedata
 from pathlib import Path
 
+from regsearch import settings
 from regsearch.errors import BadInputFile
 
-
-def _limit(name: str, default_mb: int) -> int:
-    try:
-        return int(float(os.environ.get(name) or default_mb) * 1024 * 1024)
-    except ValueError:
-        return default_mb * 1024 * 1024
-
-
 # A document file larger than this is not one regulation (the longest law is ~1 MB).
-MAX_FILE_BYTES = _limit("REGSEARCH_MAX_FILE_MB", 32)
+MAX_FILE_BYTES = settings.megabytes("REGSEARCH_MAX_FILE_MB", 32)
 # One JSON Lines record (one line) larger than this is refused; the file may be any size.
-MAX_LINE_BYTES = _limit("REGSEARCH_MAX_LINE_MB", 32)
+MAX_LINE_BYTES = settings.megabytes("REGSEARCH_MAX_LINE_MB", 32)
 # A title longer than this is a file without line breaks, not a title.
 MAX_TITLE_CHARS = 300
 

@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from regsearch import settings
 from regsearch.errors import DatabaseUnavailable
 
 URL_ENV = "REGSEARCH_DATABASE_URL"
 SCHEMES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT_S = 5
-POOL_MAX = int(os.environ.get("REGSEARCH_DATABASE_POOL") or 10)
+POOL_MAX = settings.count("REGSEARCH_DATABASE_POOL", 10)
 
 _pools: dict[str, Any] = {}
 _pools_lock = threading.Lock()

@@ -11,9 +11,9 @@ model and the weights are the rewriter's, passed in (evaluations build their own
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
+from regsearch import settings
 from regsearch.engine import Snapshot
 from regsearch.index.analyzer import query_terms, tokenize
 from regsearch.search.query import Node, ParsedQuery
@@ -40,7 +40,7 @@ SCORED_FIELDS = ("body", "title")
 # The warm-up reads the longest postings lists (at most WARM_LISTS a field) until this
 # many postings: at 1x the 2,000 longest body lists hold 8.3 M (66 MB as read), every
 # word of 800 records or more (REGSEARCH_WARM_POSTINGS).
-WARM_POSTINGS = int(os.environ.get("REGSEARCH_WARM_POSTINGS") or 8_000_000)
+WARM_POSTINGS = settings.count("REGSEARCH_WARM_POSTINGS", 8_000_000, minimum=0)
 WARM_LISTS = 2_000
 
 PLACES = tuple(

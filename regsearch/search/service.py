@@ -11,7 +11,6 @@ the next reader.
 from __future__ import annotations
 
 import html
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from regsearch import settings
 from regsearch.engine import Engine, Match, Snapshot, open_engine
 from regsearch.engine.cache import BoundedCache
 from regsearch.errors import DocumentNotFound
@@ -48,7 +48,7 @@ ARTICLES_PER_DOC = 3
 # A long text (a law's whole body, for its snippet) is kept for the next request that
 # shows it, per generation: the laws that answer questions are read again and again.
 LONG_TEXT = 4096  # characters
-TEXT_CACHE_BYTES = int(float(os.environ.get("REGSEARCH_TEXT_CACHE_MB") or 64) * 2**20)
+TEXT_CACHE_BYTES = settings.megabytes("REGSEARCH_TEXT_CACHE_MB", 64)
 
 Rewriter = Callable[[str], "ParsedQuery | None"]
 

@@ -16,14 +16,14 @@ import os
 import threading
 from typing import Any
 
-from regsearch import pg
+from regsearch import pg, settings
 from regsearch.engine.cache import BoundedCache
 from regsearch.engine.postgres.schema import ENGINE_SCHEMA, MIGRATIONS
 from regsearch.engine.postgres.snapshot import Generation, PgSnapshot
 from regsearch.engine.postgres.writer import PgWriter
 from regsearch.errors import IndexMissing, SchemaOutdated
 
-POSTINGS = BoundedCache(int(float(os.environ.get("REGSEARCH_POSTINGS_CACHE_MB") or 256) * 2**20))
+POSTINGS = BoundedCache(settings.megabytes("REGSEARCH_POSTINGS_CACHE_MB", 256))
 SCHEMA_LOCK = 0x7265_6773_0003
 _ready: set[str] = set()
 _ready_lock = threading.Lock()

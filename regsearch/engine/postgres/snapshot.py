@@ -12,7 +12,6 @@ checked by the tsvector GIN index.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -20,7 +19,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from regsearch import pg
+from regsearch import pg, settings
 from regsearch.engine import Conditions, Group, Layout, Match
 from regsearch.engine.cache import BoundedCache, shared_value
 from regsearch.engine.postgres import arrays, filtering, postings
@@ -42,7 +41,7 @@ from regsearch.model import Document
 
 T = TypeVar("T")
 # Analyzed texts for snippets (see PgSnapshot.offsets), REGSEARCH_OFFSETS_CACHE_MB.
-OFFSETS = BoundedCache(int(float(os.environ.get("REGSEARCH_OFFSETS_CACHE_MB") or 64) * 2**20))
+OFFSETS = BoundedCache(settings.megabytes("REGSEARCH_OFFSETS_CACHE_MB", 64))
 _STORED_PER_SNAPSHOT = 512
 READ_AHEAD = 32
 

@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from regsearch import pg
+from regsearch import pg, settings
 from regsearch.engine import ChangeSet, Progress
 from regsearch.engine.postgres import postings
 from regsearch.engine.postgres.schema import INSERT_COLUMNS, TEXT_FIELDS, row_values, rows_for
@@ -27,7 +27,7 @@ from regsearch.index.layout import SCHEMA_VERSION
 from regsearch.model import Document
 
 POOL_THRESHOLD = 40
-MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
+MAX_PROCS = settings.count("REGSEARCH_PROCS", 2)
 WRITE_LOCK = 0x7265_6773_0002  # pg_try_advisory_lock key of the index writer
 KEEP_S = 600  # a snapshot may read a superseded generation for this long
 

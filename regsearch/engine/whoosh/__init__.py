@@ -9,11 +9,11 @@ writer (`writer`).
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
+from regsearch import settings
 from regsearch.engine import default_location
 from regsearch.engine.cache import BoundedCache
 from regsearch.engine.whoosh import store
@@ -22,7 +22,7 @@ from regsearch.engine.whoosh.writer import WhooshWriter
 
 # Postings kept in memory for question scoring, shared by every generation and engine of
 # the process (REGSEARCH_POSTINGS_CACHE_MB, default 256).
-POSTINGS = BoundedCache(int(float(os.environ.get("REGSEARCH_POSTINGS_CACHE_MB") or 256) * 2**20))
+POSTINGS = BoundedCache(settings.megabytes("REGSEARCH_POSTINGS_CACHE_MB", 256))
 
 
 class WhooshEngine:

@@ -39,6 +39,7 @@ from whoosh.query import Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import NO_MERGE
 
+from regsearch import settings
 from regsearch.engine import ChangeSet, Progress
 from regsearch.engine.whoosh import store
 from regsearch.engine.whoosh.fastwrite import fast_writer
@@ -50,13 +51,13 @@ from regsearch.model import Document
 
 # Below this many documents worker processes cost more than they save.
 POOL_THRESHOLD = 40
-MAX_PROCS = int(os.environ.get("REGSEARCH_PROCS") or 2)
+MAX_PROCS = settings.count("REGSEARCH_PROCS", 2)
 KINDS = ("doc", "article")
 # More segments of one kind than this are merged (see _compact).
 MAX_SEGMENTS = 8
 # Postings a worker's segment holds in memory before it is written: the corpus at 4x
 # fits in one segment per kind per worker, 16x takes three.
-SEGMENT_POSTINGS = int(os.environ.get("REGSEARCH_SEGMENT_POSTINGS") or 30_000_000)
+SEGMENT_POSTINGS = settings.count("REGSEARCH_SEGMENT_POSTINGS", 30_000_000)
 _PR_SET_PDEATHSIG = 1
 
 
