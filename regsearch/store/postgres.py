@@ -18,7 +18,7 @@ from typing import Any
 from regsearch import pg
 from regsearch.errors import SchemaOutdated
 from regsearch.store.schema import SCHEMA_VERSION
-from regsearch.store.sql import SQLStore
+from regsearch.store.sql import STORE_EXISTS, SQLStore
 
 WRITE_LOCK = 0x7265_6773_0001  # pg_advisory_xact_lock key of the store's writers
 
@@ -34,10 +34,7 @@ def has_store(url: str) -> bool:
     that only holds an index (built by `update_index`, or copied) has none, and is served
     like an embedded index without a store file: search only."""
     with pg.connection(url) as conn:
-        row = conn.execute(
-            "SELECT COUNT(*) FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name = 'store_meta'"
-        ).fetchone()
+        row = conn.execute(STORE_EXISTS["postgresql"]).fetchone()
     return bool(row and row[0])
 
 
@@ -100,7 +97,7 @@ class PostgresStore(SQLStore):
     # -- schema -------------------------------------------------------------------------
     def schema_version(self) -> int:
         """The schema version the database holds (0: no regsearch tables yet)."""
-        if not has_store(self.url):
+        if not self.has_tables():
             return 0
         return int(self.meta("schema_version") or 0)
 

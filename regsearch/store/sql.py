@@ -72,6 +72,14 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
         yield ids[i : i + CHUNK]
 
 
+# Whether the store's tables exist (of any version), per dialect.
+STORE_EXISTS = {
+    "postgresql": "SELECT COUNT(*) FROM information_schema.tables "
+    "WHERE table_schema = current_schema() AND table_name = 'store_meta'",
+    "sqlite": "SELECT COUNT(*) FROM sqlite_master WHERE name = 'store_meta'",
+}
+
+
 class SQLStore(Store):
     """Every store method in SQL both SQLite and PostgreSQL run unchanged."""
 
@@ -149,16 +157,15 @@ class SQLStore(Store):
             self._all.clear()
         self._local = threading.local()
 
+    def has_tables(self) -> bool:
+        """Whether the database holds the store's tables (of any version)."""
+        row = self._one(STORE_EXISTS[self.dialect])
+        return bool(row and row[0])
+
     def migrate(self) -> None:
         """Apply the migrations this store has not seen yet (idempotent)."""
         with self.transaction():
-            exists = self._one(
-                "SELECT COUNT(*) FROM information_schema.tables "
-                "WHERE table_schema = current_schema() AND table_name = 'store_meta'"
-                if self.dialect == "postgresql"
-                else "SELECT COUNT(*) FROM sqlite_master WHERE name = 'store_meta'"
-            )
-            version = int(self.meta("schema_version") or 0) if exists and exists[0] else 0
+            version = int(self.meta("schema_version") or 0) if self.has_tables() else 0
             if version > SCHEMA_VERSION:
                 raise Conflict(
                     f"文件库版本 {version} 比本程序（{SCHEMA_VERSION}）新：请升级 regsearch。"
