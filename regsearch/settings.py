@@ -27,7 +27,8 @@ def number(name: str, default: float, *, minimum: float = 0.0, integer: bool = F
         value = math.nan
     if not math.isfinite(value) or value < minimum:
         raise BadSetting(
-            f"环境变量 {name}={raw!r} 无效：应为不小于 {minimum:g} 的{kind}（默认 {default:g}）。"
+            f"环境变量 {name}={raw!r} 无效：应为不小于 {_shown(minimum)} 的{kind}"
+            f"（默认 {_shown(default)}）。"
             "请改正或删除它。"
         )
     return value
@@ -41,3 +42,8 @@ def count(name: str, default: int, *, minimum: int = 1) -> int:
 def megabytes(name: str, default_mb: float) -> int:
     """A size given in MB (fractions allowed), in bytes."""
     return int(number(name, default_mb) * 2**20)
+
+
+def _shown(value: float) -> str:
+    """30000000, not 3e+07; 0.5 as 0.5."""
+    return str(int(value)) if value == int(value) else f"{value:g}"
