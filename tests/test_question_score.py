@@ -215,6 +215,31 @@ def test_document_hits_list_the_articles_that_ranked_them(service) -> None:
     assert re.search("<mark>[^<]*拖欠[^<]*</mark>", docs.results[0].articles[0].snippet)
 
 
+def test_a_document_whose_other_articles_answer_too_ranks_first(tmp_path: Path) -> None:
+    # Both laws have the same best article; only "more" has a second one that matches.
+    same = "承租人拖欠租金的，出租人可以解除合同。"
+    docs = [
+        _doc("one", "甲条例", [same, "本条例自公布之日起施行。"]),
+        _doc("more", "乙条例", [same, "出租人应当按期交付房屋。"]),
+    ]
+    update_index(tmp_path, docs, rebuild=True)
+    q = Question(_terms("承租人", "租金", "出租人"), day="2024-01-01")
+    svc = SearchService(tmp_path, rewrite=NO_MODEL)
+    try:
+        only_best = QuestionWeights(doc_own=0.0, doc_fusion=0.0, doc_articles=1)
+        best_three = QuestionWeights(doc_own=0.0, doc_fusion=0.0)  # the default 3 and 0.3
+        flat = _scores(svc, q, only_best)
+        ranked = _scores(svc, q, best_three)
+    finally:
+        svc.close()
+    assert flat["one"] == pytest.approx(flat["more"])
+    # The second article adds doc_article_decay x its score (normalized by the best article).
+    assert 0 < flat["more#1"] < flat["more#0"]
+    second = flat["more#1"] / flat["more#0"] * flat["more"]
+    assert ranked["one"] == pytest.approx(flat["one"])
+    assert ranked["more"] == pytest.approx(flat["more"] + 0.3 * second)
+
+
 def test_a_rebuilt_index_gets_fresh_arrays(tmp_path: Path) -> None:
     update_index(tmp_path, DOCS[:2], rebuild=True)
     svc = SearchService(tmp_path, rewrite=NO_MODEL)

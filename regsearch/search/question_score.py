@@ -16,8 +16,9 @@ build their own instead of patching module globals.
   lift a record from far below the pool into the results).
 - Fusion: an article gets `1 + doc_fusion x` its document's normalized score (top
   `doc_pool` documents); a document scores `doc_own x` its own normalized score plus
-  its best article's normalized score as the article view ranks it (long documents are
-  poor BM25 units; the law whose articles answer the question comes first).
+  its best articles' normalized scores as the article view ranks them, the best in full
+  and the next `doc_articles - 1` decayed (long documents are poor BM25 units; the law
+  whose articles answer the question comes first).
 - At most `result_cap` records of each kind are returned: the tail of a 30-term OR
   is noise, and counting facets over it would only cost time.
 """
@@ -64,6 +65,11 @@ class QuestionWeights:
     doc_fusion: float = 0.5
     doc_pool: int = 50
     doc_own: float = 0.3
+    # A document scores its best articles, the i-th best weighted doc_article_decay ** i:
+    # of two laws with an equally good best article, the one whose other articles answer
+    # the question too comes first.
+    doc_articles: int = 3
+    doc_article_decay: float = 0.3
     result_cap: int = 1000
     phrase_pool: int = 150
     phrase_weight: float = 0.5
@@ -250,15 +256,28 @@ def score_question(
     if q.article_boost:
         answer = answer * _article_boosts(snap, qi, q, a_ids)
     fused_a = answer * boost[a_keys]
-    # A document is as good as its best article as the article view ranks it (learned
+    # A document is as good as its best articles as the article view ranks them (learned
     # article associations included): the law whose articles answer the question.
     best = np.zeros(n)
     if len(a_ids):
-        np.maximum.at(best, a_keys, answer / (float(fused_a.max()) or 1.0))
+        _add_best_articles(best, a_keys, answer / (float(fused_a.max()) or 1.0), w)
     best[-1] = 0.0
     d_keys = qi.dkey[d_ids]
     fused_d = (w.doc_own * d_sc / doc_max + best[d_keys]) * boost[d_keys]
     return _result(w, (d_ids, fused_d), (a_ids, fused_a))
+
+
+def _add_best_articles(
+    best: np.ndarray, keys: np.ndarray, scores: np.ndarray, w: QuestionWeights
+) -> None:
+    """Add (in place) to `best[key]` each document's `doc_articles` best article scores,
+    the i-th best (from 0) weighted `doc_article_decay ** i`."""
+    order = np.lexsort((-scores, keys))
+    keys, scores = keys[order], scores[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+    keep = rank < w.doc_articles
+    np.add.at(best, keys[keep], scores[keep] * w.doc_article_decay ** rank[keep])
 
 
 def _article_boosts(
