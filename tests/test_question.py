@@ -26,7 +26,12 @@ from regsearch.search.question_model import (
     load_model,
     train_model,
 )
-from regsearch.search.question_rank import QuestionParsed, QuestionRewriter, question_rewriter
+from regsearch.search.question_rank import (
+    QuestionParsed,
+    QuestionRewriter,
+    model_features,
+    question_rewriter,
+)
 from regsearch.search.service import SearchService
 
 DATA = Path(__file__).resolve().parent / "data" / "question"
@@ -406,9 +411,33 @@ def test_question_rewriter_applies_its_model() -> None:
     assert parsed is not None
     expansions = [(t.text, t.weight) for t in parsed.question.terms if t.text == "支付令"]
     assert expansions == [("支付令", pytest.approx(0.3))]
+    # The features: 工资 and 拖欠 (1 each) and the vocabulary's 劳动报酬 (0.7).
     assert parsed.law_boost == pytest.approx(
-        {"中华人民共和国劳动合同法": 1.5, "某法": 1.0 + 0.5 * 0.4 / 2}
+        {"中华人民共和国劳动合同法": 1.5, "某法": 1.0 + 0.5 * 0.4 / 2.7}
     )
     assert parsed.article_boost == pytest.approx(
-        {("中华人民共和国劳动合同法", "第三十条"): 1.0 + 2.0 * 0.5 / 2}
+        {("中华人民共和国劳动合同法", "第三十条"): 1.0 + 2.0 * 0.5 / 2.7}
     )
+
+
+def test_the_model_is_asked_in_the_vocabularys_statute_words_too() -> None:
+    # The training questions said 家庭暴力; this one says 家暴, which the vocabulary maps.
+    rewriter = QuestionRewriter(
+        model=LawModel(
+            assoc={"家庭暴力": {"中华人民共和国反家庭暴力法": 0.6}},
+            articles={"家庭暴力": {"中华人民共和国反家庭暴力法\t第二十三条": 0.5}},
+            article_weight=2.0,
+        )
+    )
+    parsed = rewriter("老公经常家暴怎么办")
+    assert parsed is not None
+    vocabulary = [t.text for t in parsed.question.terms if t.vocabulary]
+    assert "家庭暴力" in vocabulary
+    # Own words 老公, 经常, 家暴 weigh 1 each, the vocabulary's statute words 0.7 each.
+    share = 0.7 / (3 + 0.7 * len(vocabulary))
+    law = "中华人民共和国反家庭暴力法"
+    assert parsed.law_boost == pytest.approx({law: 1.0 + 0.5 * 0.6 * share})
+    assert parsed.article_boost == pytest.approx({(law, "第二十三条"): 1.0 + 2.0 * 0.5 * share})
+    # Sub-words and the model's own expansions are not features: only the question's words
+    # and the vocabulary's.
+    assert set(model_features(parsed.question)) == {"老公", "经常", "家暴", *vocabulary}

@@ -167,6 +167,7 @@ class WeightedTerm:
     text: str
     weight: float
     expansion: bool = False  # came from the vocabulary, not from the question itself
+    vocabulary: bool = False  # a statute word the colloquial vocabulary maps the question to
 
 
 @dataclass
@@ -289,7 +290,9 @@ def rewrite(
             parts = [p for p in tokenize(legal) if p not in FILLER]
             for p in parts:
                 if p not in present and len(p) > 1:
-                    out.terms.append(WeightedTerm(p, EXPANSION_WEIGHT, expansion=True))
+                    out.terms.append(
+                        WeightedTerm(p, EXPANSION_WEIGHT, expansion=True, vocabulary=True)
+                    )
                     present.add(p)
             if len(parts) > 1:
                 out.phrases.append(tuple(parts))

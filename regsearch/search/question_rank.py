@@ -122,6 +122,7 @@ class QuestionRewriter:
             return None
         model = self.model
         own = own_terms(rq)
+        features = model_features(rq)
         present = {t.text for t in rq.terms}
         for word, weight in model.expansions(own, exclude=present):
             rq.terms.append(WeightedTerm(word, weight, expansion=True))
@@ -131,8 +132,8 @@ class QuestionRewriter:
             root=root,
             question=rq,
             local=any(p in text for p in PLACES),
-            law_boost=model.boosts(own),
-            article_boost=model.article_boosts(own),
+            law_boost=model.boosts(features),
+            article_boost=model.article_boosts(features),
             weights=self.weights,
         )
 
@@ -146,6 +147,18 @@ def own_terms(rq: QuestionQuery) -> dict[str, float]:
     out: dict[str, float] = {}
     for t in rq.terms:
         if not t.expansion:
+            out[t.text] = max(out.get(t.text, 0.0), t.weight)
+    return out
+
+
+def model_features(rq: QuestionQuery) -> dict[str, float]:
+    """What the learned model's law and article boosts are asked with: the question's own
+    words and the statute words the colloquial vocabulary maps its everyday words to (a
+    question that says 老公打我 is asked in 家庭暴力's words too, which the training
+    questions used)."""
+    out = own_terms(rq)
+    for t in rq.terms:
+        if t.vocabulary:
             out[t.text] = max(out.get(t.text, 0.0), t.weight)
     return out
 
