@@ -107,6 +107,7 @@ def test_shipped_vocabulary_has_general_mappings() -> None:
     assert vocab["租客"] == ["承租人"]
     assert "劳动报酬" in vocab["工资"]
     assert "有期徒刑" in vocab["坐牢"]
+    assert "采光" in vocab["挡光"] and "饲养动物" in vocab["狗咬"]
     assert all(terms for terms in vocab.values())
     assert load_vocabulary() is vocab  # loaded once
 
