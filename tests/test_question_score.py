@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import regsearch.engine.whoosh.postings as P
@@ -22,6 +23,7 @@ from regsearch.search.question_score import (
     Question,
     QuestionWeights,
     ScoredTerm,
+    _add_best_articles,
     score_question,
 )
 from regsearch.search.service import SearchService
@@ -238,6 +240,20 @@ def test_a_document_whose_other_articles_answer_too_ranks_first(tmp_path: Path) 
     second = flat["more#1"] / flat["more#0"] * flat["more"]
     assert ranked["one"] == pytest.approx(flat["one"])
     assert ranked["more"] == pytest.approx(flat["more"] + 0.3 * second)
+
+
+def test_best_articles_sum_matches_a_sort_per_document_ties_included() -> None:
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 40, 2_000)
+    scores = rng.integers(1, 6, 2_000) / 5.0  # five values only: many ties
+    w = QuestionWeights()
+    got = np.zeros(41)
+    _add_best_articles(got, keys, scores, w)
+    want = np.zeros(41)
+    for k in range(40):
+        ranked = sorted(scores[keys == k], reverse=True)[: w.doc_articles]
+        want[k] = sum(v * w.doc_article_decay**i for i, v in enumerate(ranked))
+    assert got == pytest.approx(want)
 
 
 def test_a_rebuilt_index_gets_fresh_arrays(tmp_path: Path) -> None:
