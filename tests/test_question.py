@@ -124,6 +124,21 @@ def test_colloquial_words_match_on_token_boundaries() -> None:
 # -- rewriting -------------------------------------------------------------------
 
 
+def test_colloquial_keys_match_with_aspect_particles_inside() -> None:
+    vocab = {"生孩子": ["生育"], "离婚": ["离婚"], "签合同": ["订立"], "撞了人": ["交通事故"]}
+    assert find_colloquial(["刚", "生", "完", "孩子"], vocab) == ["生孩子"]
+    assert find_colloquial(["生", "了", "孩子"], vocab) == ["生孩子"]
+    assert find_colloquial(["离了婚", "孩子"], vocab) == ["离婚"]  # inside one token
+    assert find_colloquial(["签过", "合同"], vocab) == ["签合同"]
+    assert find_colloquial(["撞了人", "跑", "了"], vocab) == ["撞了人"]  # a key with 了 in it
+    # Only particles are left out, and a token's first character never is (过期 stays).
+    assert find_colloquial(["生", "下", "孩子"], vocab) == []
+    assert find_colloquial(["过期", "食品"], {"期食品": ["x"], "过期食品": ["过期"]}) == [
+        "过期食品"
+    ]
+    assert find_colloquial(["过期", "食品"], {"期食品": ["x"]}) == []
+
+
 def test_rewrite_drops_question_words_and_maps_colloquial_terms() -> None:
     vocab = {"社保": ["社会保险"], "老板": ["用人单位"]}
     rq = rewrite("请问老板不给我交社保怎么办？", query_terms, vocab)

@@ -215,25 +215,41 @@ def parse_vocabulary(lines: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
+# Aspect particles people put inside a phrase (生完孩子, 离了婚, 签过合同, 打着孩子): a
+# key of adjacent tokens also matches with them left out.
+INFIXES = frozenset("了过着完")
+_NO_INFIXES = str.maketrans(dict.fromkeys(INFIXES))
+
+
 def find_colloquial(tokens: list[str], vocab: dict[str, list[str]]) -> list[str]:
-    """Vocabulary keys that are one token or a run of adjacent tokens (longest match first).
+    """Vocabulary keys that are one token or a run of adjacent tokens (longest match first),
+    a run also read without the aspect particles inside it (INFIXES), as tokens of their
+    own or inside a token after its first character.
 
     Matching on token boundaries keeps 出租 from firing inside 出租车 and 告 inside 公告,
-    while a key jieba splits (欠钱不还 -> 欠钱/不/还) still matches as a run.
+    while a key jieba splits (欠钱不还 -> 欠钱/不/还) still matches as a run, 生孩子
+    matches 生/完/孩子 and 离婚 matches 离了婚.
     """
     longest = max((len(k) for k in vocab), default=0)
     found: list[str] = []
     i = 0
     while i < len(tokens):
         best = 0
-        key = text = ""
+        key = ""
+        texts = {""}  # the run read so far, with and without each particle inside it
         for j in range(i, len(tokens)):
-            text += tokens[j].lower()
-            if len(text) > longest:
+            tok = tokens[j].lower()
+            forms = {tok, tok[:1] + tok[1:].translate(_NO_INFIXES)}  # 离了婚 -> 离婚 too
+            grown = {t + f for t in texts for f in forms if len(t) + len(f) <= longest}
+            if j > i and tok in INFIXES:
+                grown |= texts
+            texts = grown
+            if not texts:
                 break
-            if text in vocab:
+            hits = [t for t in texts if t in vocab]
+            if hits:
                 best = j - i + 1
-                key = text
+                key = max(hits, key=lambda t: (len(t), t))
         if best:
             if key not in found:
                 found.append(key)
