@@ -17,8 +17,11 @@ pytestmark = pytest.mark.corpus
 ROOT = Path(__file__).resolve().parent.parent
 CITATION_P1_FLOOR = 0.97  # measured 0.996 on all 672 (1.000 on this subset)
 NAME_P1_FLOOR = 0.95  # measured 0.995
-STORY_R10_FLOOR = 0.40  # measured 0.466 (plain BM25 0.180)
-STORY_DOC_R10_FLOOR = 0.84  # measured 0.865
+STORY_R10_FLOOR = 0.45  # measured 0.505 (plain BM25 0.196)
+STORY_DOC_R10_FLOOR = 0.90  # measured 0.944
+# The two story sets nobody working on the search tuned on or read (tests/data/eval).
+UNSEEN_R10_FLOOR = 0.33  # measured 0.383 (held out) and 0.419 (blind); plain BM25 0.09-0.10
+UNSEEN_DOC_R10_FLOOR = 0.80  # measured 0.850 and 0.856; plain BM25 0.24-0.27
 
 
 def _module(name: str):
@@ -113,6 +116,11 @@ def test_floors_on_the_evaluation_sets(svc):
     m = sets.story_metrics(stories, sets.run_set(svc, stories))
     assert m["article R@10"] >= STORY_R10_FLOOR
     assert m["document R@10"] >= STORY_DOC_R10_FLOOR
+    for name in ("stories_heldout", "stories_blind"):
+        unseen = sets.load_set(name)
+        m = sets.story_metrics(unseen, sets.run_set(svc, unseen))
+        assert m["article R@10"] >= UNSEEN_R10_FLOOR, name
+        assert m["document R@10"] >= UNSEEN_DOC_R10_FLOOR, name
 
 
 def test_the_law_whose_articles_answer_comes_first_at_document_level(svc):
