@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CITATION_P1_FLOOR = 0.97  # measured 0.996 on all 672 (1.000 on this subset)
 NAME_P1_FLOOR = 0.95  # measured 0.995
 STORY_R10_FLOOR = 0.45  # measured 0.505 (plain BM25 0.196)
-STORY_DOC_R10_FLOOR = 0.90  # measured 0.944
+STORY_DOC_R10_FLOOR = 0.90  # measured 0.929
 # The two story sets nobody working on the search tuned on or read (tests/data/eval).
 UNSEEN_R10_FLOOR = 0.33  # measured 0.383 (held out) and 0.419 (blind); plain BM25 0.09-0.10
-UNSEEN_DOC_R10_FLOOR = 0.80  # measured 0.850 and 0.856; plain BM25 0.24-0.27
+UNSEEN_DOC_R10_FLOOR = 0.80  # measured 0.858 and 0.856; plain BM25 0.24-0.27
 
 
 def _module(name: str):
