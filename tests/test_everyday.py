@@ -104,6 +104,13 @@ def test_no_dead_end_for_a_situation_told_in_words(svc):
     assert arts.relaxed and arts.results[0].article == "第六百七十五条"
 
 
+def test_a_situation_typed_with_spaces_between_its_clauses_is_relaxed(svc):
+    # No question word and no punctuation: the spaces separate clauses, not keywords.
+    page = search(svc, "借出去五万块 到期了一直欠钱不还")
+    assert page.relaxed is True
+    assert page.results and page.results[0].id == "mfht"
+
+
 def test_keywords_that_match_nothing_stay_at_nothing(svc):
     page = search(svc, "劳动合同 租金")
     assert (page.total, page.relaxed) == (0, False)

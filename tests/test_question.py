@@ -50,6 +50,8 @@ DATA = Path(__file__).resolve().parent / "data" / "question"
         "借钱不还能否报警",
         "Is it legal?",
         "我在公司上班三年了，老板突然把我辞退了，一分钱补偿也没给",
+        "去年换了两份工作 今年要退税还是补税 咋弄",
+        "不去当兵会有啥后果",
     ],
 )
 def test_questions_are_detected(text: str) -> None:

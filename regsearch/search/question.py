@@ -58,11 +58,25 @@ INTERROGATIVES = (
     "咨询",
     "何种",
     "何时",
+    # spoken and dialect forms: 咋办 / 咋弄 (怎么办), 啥 / 为啥 (什么 / 为什么)
+    "咋",
+    "啥",
 )
 
 # Question words that titles never use (unlike 是否 / 如何 in 关于…是否…的批复): a text
 # holding one is a question even when it ends like a title (…申请多久答复).
-_NEVER_IN_TITLES = ("多久", "多长时间", "怎么办", "怎么", "怎样", "能不能", "可不可以", "多少钱")
+_NEVER_IN_TITLES = (
+    "多久",
+    "多长时间",
+    "怎么办",
+    "怎么",
+    "怎样",
+    "能不能",
+    "可不可以",
+    "多少钱",
+    "咋",
+    "啥",
+)
 
 # Dropped from a question before it is searched: question words, pronouns,
 # modal verbs, particles and chat filler. Matched against whole tokens.
@@ -77,7 +91,8 @@ FILLER = frozenset(
     能 会 要 想 需要 应该 应当 必须 可能 得到 一下 一些 一点 一个 一种 一般 非常 特别
     比较 很 太 最 等 等等 之后 以后 之前 以前 时候 情况 情况下 问题 方面 相关 有关 现在
     目前 后来 然后 结果 其实 到底 究竟 一直 突然 直接 马上 立刻 具体 主要 分别 属于 算
-    怎么回事 规定 法律 法律规定 法律责任 依法 合法 违法吗 处理 解决 办 做 做法 承担
+    怎么回事 咋 咋办 咋弄 咋整 啥 为啥 干啥 规定 法律 法律规定 法律责任 依法 合法 违法吗
+    处理 解决 办 做 做法 承担
     """.split()
 )
 

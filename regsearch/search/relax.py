@@ -16,7 +16,7 @@ import re
 
 from regsearch.index.analyzer import query_terms
 from regsearch.search.query import ParsedQuery
-from regsearch.search.question import find_colloquial, is_question, load_vocabulary
+from regsearch.search.question import FILLER, find_colloquial, is_question, load_vocabulary
 
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -36,9 +36,21 @@ def relaxed_query(text: str) -> ParsedQuery | None:
 
 def _told_in_words(text: str) -> bool:
     """A situation told in a few words (欠钱不还, 房东不退押金), not keywords: one run of
-    Chinese without spaces, of three words or more or holding an everyday expression of
-    the colloquial vocabulary. Two keywords (停车管理) that match nothing stay at nothing."""
-    if any(ch.isspace() for ch in text) or not _HAN_RE.search(text):
+    Chinese of three words or more or holding an everyday expression of the colloquial
+    vocabulary. Typed with spaces between its clauses (跟团去云南 导游不让走), a
+    sentence has a part of three content words or more (question words and particles
+    left out) or an expression of two words or more; keywords have shorter parts, so
+    keywords that match nothing (劳动合同 租金) stay at nothing."""
+    if not _HAN_RE.search(text):
         return False
-    words = [t for t in query_terms(text) if _HAN_RE.search(t)]
-    return len(words) >= 3 or bool(find_colloquial(words, load_vocabulary()))
+    vocab = load_vocabulary()
+    parts = text.split()
+    if len(parts) == 1:
+        words = [t for t in query_terms(text) if _HAN_RE.search(t)]
+        return len(words) >= 3 or bool(find_colloquial(words, vocab))
+    for part in parts:
+        words = [t for t in query_terms(part) if _HAN_RE.search(t)]
+        content = [t for t in words if t not in FILLER]
+        if len(content) >= 3 or (len(words) >= 2 and find_colloquial(words, vocab)):
+            return True
+    return False
