@@ -162,6 +162,14 @@ def test_rewrite_adds_multiword_expansions_as_phrases() -> None:
     assert rq.term_weights() == {"辞退": 1.0, "解除": 0.7, "劳动合同": 0.7}
 
 
+def test_rewrite_leaves_out_the_dates_and_amounts_of_a_story() -> None:
+    rq = rewrite("2021年3月借给他6000元，8.5个月了，刑法第264条管不管？", query_terms, {})
+    texts = [t.text for t in rq.terms]
+    assert not any(ch.isdigit() for t in texts for ch in t)
+    assert "借给" in texts and "第二百六十四条" in texts
+    assert all(not any(ch.isdigit() for ch in "".join(p)) for p in rq.phrases)
+
+
 def test_rewrite_adds_subwords_with_a_lower_weight() -> None:
     rq = rewrite(
         "能要精神损害赔偿吗",

@@ -146,6 +146,10 @@ _TITLE_SUFFIXES = (
 _ABOUT_TITLE_RE = re.compile(r"关于.+的[\u4e00-\u9fff]{1,6}$")
 _HAN_RE = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！!]")
+# A token of digits only (2021, 6000, 8.5): the dates and amounts of a story, which match
+# statutes' own dates (自2021年1月1日起施行) and numbers, not what the story is about.
+# Article numbers are not affected: the analyzer reads 第264条 as one ordinal token.
+_NUMBER_RE = re.compile(r"^[\d.,:%]+$")
 _PERSONAL_RE = re.compile(r"我|我们|咱|俺|老婆|老公|孩子|家里|朋友|邻居|老板|公司")
 
 
@@ -290,6 +294,7 @@ def rewrite(
 ) -> QuestionQuery:
     """Rewrite a question into weighted terms and proximity phrases.
 
+    Filler and numbers (the dates and amounts of a story) are left out.
     `tokenize` is the index's query analyzer (so terms match the indexed tokens);
     `subwords` gives the dictionary words inside a long word (损害赔偿 -> 损害, 赔偿),
     added with a lower weight so an article worded differently still matches.
@@ -299,7 +304,7 @@ def rewrite(
     out = QuestionQuery(original=text)
     kept: list[list[str]] = [[]]  # runs of adjacent content words
     for tok in tokens:
-        if tok in FILLER or not any(ch.isalnum() for ch in tok):
+        if tok in FILLER or not any(ch.isalnum() for ch in tok) or _NUMBER_RE.match(tok):
             kept.append([])
             continue
         weight = SINGLE_CHAR_WEIGHT if len(tok) == 1 and _HAN_RE.match(tok) else ORIGINAL_WEIGHT
