@@ -19,6 +19,7 @@ from regsearch.search import highlight
 from regsearch.search.question_model import LawModel
 from regsearch.search.question_rank import QuestionRewriter
 from regsearch.search.question_score import (
+    LEVEL_PRIOR,
     PLAIN_BM25,
     Question,
     QuestionWeights,
@@ -33,7 +34,9 @@ from regsearch.text.clean import normalize
 NO_MODEL = QuestionRewriter(model=LawModel())
 
 
-def _doc(doc_id: str, title: str, articles: list[str], level: str = "法律") -> Document:
+def _doc(
+    doc_id: str, title: str, articles: list[str], level: str = "法律", region: str | None = None
+) -> Document:
     arts = [
         Article(number=f"第{n}条", text=f"第{n}条 {text}", ordinal=i + 1)
         for i, (n, text) in enumerate(zip("一二三四五六七八九", articles, strict=False))
@@ -49,6 +52,7 @@ def _doc(doc_id: str, title: str, articles: list[str], level: str = "法律") ->
         effective_date="2020-01-01",
         articles=arts,
         body="\n".join(a.text for a in arts),
+        region=region,
     )
 
 
@@ -146,6 +150,42 @@ def _reference_bm25(service: SearchService, terms: list[str]) -> dict[str, float
                     norm = tf + k1 * (1 - b + b * lengths[rec] / avg)
                     out[rid] = out.get(rid, 0.0) + idf * tf * (k1 + 1) / norm
     return out
+
+
+def test_a_named_place_keeps_only_its_own_local_rules_undemoted(tmp_path: Path) -> None:
+    same = "用人单位拖欠劳动报酬的，劳动者可以向劳动行政部门投诉。"
+    docs = [
+        _doc("gd", "广东省工资支付条例", [same], level="地方性法规", region="广东省"),
+        _doc("zj", "浙江省工资支付条例", [same], level="地方性法规", region="浙江省"),
+        _doc("sh", "上海市工资支付条例", [same], level="地方性法规", region="上海市"),
+    ]
+    update_index(tmp_path, docs, rebuild=True)
+    svc = SearchService(tmp_path, rewrite=NO_MODEL)
+    try:
+
+        def articles(place: tuple[str, ...]) -> dict[str, float]:
+            q = Question(_terms("拖欠", "劳动报酬"), day="2024-01-01", local=place)
+            scores = _scores(svc, q, QuestionWeights(doc_fusion=0.0))
+            return {k.partition("#")[0]: v for k, v in scores.items() if "#" in k}
+
+        none = articles(())
+        assert none["gd"] == pytest.approx(none["zj"]) == pytest.approx(none["sh"])
+        # 深圳 (and so 广东): 广东's rule is not demoted, the others stay demoted.
+        shenzhen = articles(("广东", "深圳"))
+        assert shenzhen["gd"] == pytest.approx(none["gd"] / LEVEL_PRIOR["地方性法规"])
+        assert shenzhen["zj"] == pytest.approx(none["zj"])
+        assert shenzhen["sh"] == pytest.approx(none["sh"])
+        assert articles(("上海",))["sh"] == pytest.approx(none["sh"] / LEVEL_PRIOR["地方性法规"])
+    finally:
+        svc.close()
+
+
+def test_named_places_add_the_province_of_a_city() -> None:
+    from regsearch.search.question_rank import named_places
+
+    assert named_places("我在深圳上班，公司拖欠工资") == ("广东", "深圳")
+    assert named_places("上海的房东不退押金") == ("上海",)
+    assert named_places("房东不退押金") == ()
 
 
 def test_array_bm25_matches_a_textbook_computation(service) -> None:

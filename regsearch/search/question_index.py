@@ -22,7 +22,7 @@ from regsearch.text.clean import normalize
 
 TEXT_CACHE = 50_000  # normalized article texts kept for phrase checks
 TITLE_CACHE = 4_096  # law titles -> document keys
-FACTOR_CACHE = 8  # (day, local, weights) prior arrays
+FACTOR_CACHE = 8  # (day, places, weights) prior arrays
 # Statuses on a day that demote a version in question answers (it stays findable).
 DEAD = frozenset({"已修改", "已废止", "已失效"})
 
@@ -43,11 +43,14 @@ class QuestionIndex:
         # Level and status dates per document key (an article has its document's).
         self._key_level: list[str | None] = [None] * (self.n_keys + 1)
         self._key_dates: list[tuple[Any, ...] | None] = [None] * (self.n_keys + 1)
+        self._key_region: list[str] = [""] * (self.n_keys + 1)
         docs = np.flatnonzero(self.is_doc & self.live).tolist()
         levels = snap.column("level").values(docs)
+        regions = snap.column("region").values(docs)
         cols = [snap.column(c).values(docs) for c in STATUS_FIELDS]
-        for r, level, *dates in zip(docs, levels, *cols, strict=True):
+        for r, level, region, *dates in zip(docs, levels, regions, *cols, strict=True):
             k = int(self.dkey[r])
+            self._key_region[k] = region or ""
             self._key_level[k] = level
             self._key_dates[k] = tuple(dates)
         self._filters = Filters.of(snap)
@@ -79,22 +82,23 @@ class QuestionIndex:
     def factors(
         self,
         day: str,
-        local: bool,
+        places: tuple[str, ...],
         level_prior: Mapping[str, float],
         default_prior: float,
         not_current: float,
         local_levels: frozenset[str],
     ) -> np.ndarray:
-        """Per-record prior: level (local rules not demoted when `local`) x version (a
-        version that is dead on `day`, by the one status function, is demoted)."""
-        key = (day, local, tuple(sorted(level_prior.items())), default_prior, not_current)
+        """Per-record prior: level (the local rules of a region that starts with one of
+        `places` are not demoted) x version (a version that is dead on `day`, by the one
+        status function, is demoted)."""
+        key = (day, places, tuple(sorted(level_prior.items())), default_prior, not_current)
         with self._lock:
             hit = self._factors.get(key)
         if hit is not None:
             return hit
         per_key = np.empty(self.n_keys + 1)
         for k, level in enumerate(self._key_level):
-            if local and level in local_levels:
+            if places and level in local_levels and self._key_region[k].startswith(places):
                 f = 1.0
             else:
                 f = level_prior.get(level or "", default_prior)

@@ -12,6 +12,7 @@ model and the weights are the rewriter's, passed in (evaluations build their own
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from regsearch import settings
 from regsearch.engine import Snapshot
@@ -50,6 +51,38 @@ PLACES = tuple(
 )
 
 
+# The provinces of the cities in PLACES: a question that names 深圳 is about 广东's local
+# rules, not every province's.
+CITY_PROVINCES = MappingProxyType(
+    {
+        "深圳": "广东",
+        "广州": "广东",
+        "杭州": "浙江",
+        "宁波": "浙江",
+        "南京": "江苏",
+        "苏州": "江苏",
+        "武汉": "湖北",
+        "成都": "四川",
+        "西安": "陕西",
+        "青岛": "山东",
+        "济南": "山东",
+        "厦门": "福建",
+        "大连": "辽宁",
+        "沈阳": "辽宁",
+        "长沙": "湖南",
+        "郑州": "河南",
+    }
+)
+
+
+def named_places(text: str) -> tuple[str, ...]:
+    """The places of PLACES that `text` names, with the provinces of the cities among
+    them: the regions (山东省, 广东省, 上海市 ...) whose local rules are not demoted."""
+    found = {p for p in PLACES if p in text}
+    found |= {CITY_PROVINCES[p] for p in found if p in CITY_PROVINCES}
+    return tuple(sorted(found))
+
+
 def _subwords(word: str) -> list[str]:
     """Dictionary words inside `word` (the index-mode sub-words of the analyzer)."""
     return [t for t, _p, _s, _e in tokenize(word) if t != word and len(t) > 1]
@@ -60,7 +93,8 @@ class QuestionParsed(ParsedQuery):
     """A ParsedQuery for a question: the service scores it with `score()`."""
 
     question: QuestionQuery = field(default_factory=lambda: QuestionQuery(original=""))
-    local: bool = False  # the question names a place: no demotion of local rules
+    # The places the question names (and their provinces): their local rules are not demoted.
+    local: tuple[str, ...] = ()
     day: str = ""  # the day versions are judged current on (default: the search's or today)
     law_boost: dict[str, float] = field(default_factory=dict)  # law title -> learned multiplier
     # (law title, 第N条) -> learned multiplier
@@ -131,7 +165,7 @@ class QuestionRewriter:
             text=text.strip(),
             root=root,
             question=rq,
-            local=any(p in text for p in PLACES),
+            local=named_places(text),
             law_boost=model.boosts(features),
             article_boost=model.article_boosts(features),
             weights=self.weights,
@@ -191,7 +225,7 @@ def warm_up(snap: Snapshot, model: LawModel | None = None, budget: int | None = 
     for name in SCORED_FIELDS:
         qi.stats(snap, name)
     w = DEFAULT_WEIGHTS
-    qi.factors(today(), False, w.level_prior, w.default_level_prior, w.not_current, w.local_levels)
+    qi.factors(today(), (), w.level_prior, w.default_level_prior, w.not_current, w.local_levels)
     for title in model.prior:
         qi.keys_for_title(snap, title)
     for title in model.article_titles():

@@ -9,8 +9,9 @@ build their own instead of patching module globals.
   (length, document frequency), a document with documents.
 - Priors multiply each score: the level of the source (national law answers a
   question from the public first; local rules are demoted unless the question
-  names a place) and the version (superseded, repealed or expired on the search
-  day: demoted, not filtered, so it stays findable).
+  names their place: 深圳 keeps 广东's, not every province's) and the version
+  (superseded, repealed or expired on the search day: demoted, not filtered, so it
+  stays findable).
 - Proximity: the question's adjacent word pairs add a bonus to the best
   `phrase_pool` articles (phrase matching is the costly part, and a bonus cannot
   lift a record from far below the pool into the results).
@@ -135,7 +136,7 @@ class Question:
     terms: tuple[ScoredTerm, ...]
     phrases: tuple[tuple[str, ...], ...] = ()
     day: str = ""
-    local: bool = False
+    local: tuple[str, ...] = ()  # places named: their regions' local rules are not demoted
     doc_boost: Mapping[str, float] = field(default_factory=dict)  # law title -> multiplier
     # (law title, 第N条) -> multiplier
     article_boost: Mapping[tuple[str, str], float] = field(default_factory=dict)
