@@ -162,6 +162,13 @@ def test_rewrite_adds_multiword_expansions_as_phrases() -> None:
     assert rq.term_weights() == {"辞退": 1.0, "解除": 0.7, "劳动合同": 0.7}
 
 
+def test_a_vocabulary_key_never_spans_two_clauses() -> None:
+    vocab = {"打我": ["殴打"]}
+    for text in ("电话也不打，我能去告他吗", "电话也不打 我能去告他吗"):
+        assert "殴打" not in [t.text for t in rewrite(text, query_terms, vocab).terms]
+    assert "殴打" in [t.text for t in rewrite("他又打我了怎么办", query_terms, vocab).terms]
+
+
 def test_rewrite_leaves_out_the_dates_and_amounts_of_a_story() -> None:
     rq = rewrite("2021年3月借给他6000元，8.5个月了，刑法第264条管不管？", query_terms, {})
     texts = [t.text for t in rq.terms]

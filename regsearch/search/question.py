@@ -278,6 +278,22 @@ def find_colloquial(tokens: list[str], vocab: dict[str, list[str]]) -> list[str]
     return found
 
 
+# Punctuation and spaces end a clause: a vocabulary key never spans two (电话也不打，我
+# ... is not 打我).
+_CLAUSE_RE = re.compile(r"[\s，,。.；;：:！!？?、（）()《》“”\"'「」『』【】\[\]…—-]+")
+
+
+def _clause_keys(
+    text: str, tokenize: Callable[[str], list[str]], vocab: dict[str, list[str]]
+) -> list[str]:
+    """The vocabulary keys of `text`, clause by clause (find_colloquial on each)."""
+    found: dict[str, None] = {}
+    for clause in _CLAUSE_RE.split(text):
+        if clause:
+            found.update(dict.fromkeys(find_colloquial(tokenize(clause), vocab)))
+    return list(found)
+
+
 # Weights: the user's own words count fully, vocabulary expansions a little less
 # (they are a guess about what was meant), phrases add a proximity bonus.
 ORIGINAL_WEIGHT = 1.0
@@ -321,7 +337,7 @@ def rewrite(
                 if sub not in present and sub not in FILLER and len(sub) > 1:
                     out.terms.append(WeightedTerm(sub, SUBWORD_WEIGHT, expansion=True))
                     present.add(sub)
-    for key in find_colloquial(tokens, vocab):
+    for key in _clause_keys(text, tokenize, vocab):
         for legal in vocab[key]:
             parts = [p for p in tokenize(legal) if p not in FILLER]
             for p in parts:
