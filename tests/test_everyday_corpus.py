@@ -17,11 +17,16 @@ pytestmark = pytest.mark.corpus
 ROOT = Path(__file__).resolve().parent.parent
 CITATION_P1_FLOOR = 0.97  # measured 0.996 on all 672 (1.000 on this subset)
 NAME_P1_FLOOR = 0.95  # measured 0.995
-STORY_R10_FLOOR = 0.45  # measured 0.505 (plain BM25 0.196)
+STORY_R10_FLOOR = 0.50  # measured 0.545 (plain BM25 0.196)
 STORY_DOC_R10_FLOOR = 0.90  # measured 0.929
-# The two story sets nobody working on the search tuned on or read (tests/data/eval).
-UNSEEN_R10_FLOOR = 0.33  # measured 0.383 (held out) and 0.419 (blind); plain BM25 0.09-0.10
-UNSEEN_DOC_R10_FLOOR = 0.80  # measured 0.858 and 0.856; plain BM25 0.24-0.27
+# The development story set (read and worked on): measured 0.368 and 0.765.
+DEV_R10_FLOOR = 0.33
+DEV_DOC_R10_FLOOR = 0.72
+# The three story sets nobody working on the search tuned on or read (tests/data/eval).
+# Measured article R@10 0.397 (held out), 0.430 (blind), 0.431 (blind2); plain BM25
+# 0.09-0.16. Document R@10 0.867, 0.844 and 0.861; plain BM25 0.24-0.29.
+UNSEEN_R10_FLOOR = 0.33
+UNSEEN_DOC_R10_FLOOR = 0.80
 
 
 def _module(name: str):
@@ -116,7 +121,11 @@ def test_floors_on_the_evaluation_sets(svc):
     m = sets.story_metrics(stories, sets.run_set(svc, stories))
     assert m["article R@10"] >= STORY_R10_FLOOR
     assert m["document R@10"] >= STORY_DOC_R10_FLOOR
-    for name in ("stories_heldout", "stories_blind"):
+    dev = sets.load_set("stories_dev")
+    m = sets.story_metrics(dev, sets.run_set(svc, dev))
+    assert m["article R@10"] >= DEV_R10_FLOOR
+    assert m["document R@10"] >= DEV_DOC_R10_FLOOR
+    for name in ("stories_heldout", "stories_blind", "stories_blind2"):
         unseen = sets.load_set(name)
         m = sets.story_metrics(unseen, sets.run_set(svc, unseen))
         assert m["article R@10"] >= UNSEEN_R10_FLOOR, name
