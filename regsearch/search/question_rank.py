@@ -44,15 +44,13 @@ SCORED_FIELDS = ("body", "title")
 WARM_POSTINGS = settings.count("REGSEARCH_WARM_POSTINGS", 8_000_000, minimum=0)
 WARM_LISTS = 2_000
 
-PLACES = tuple(
+PROVINCES = tuple(
     """北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南
     湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港
-    澳门 深圳 广州 杭州 南京 武汉 成都 西安 青岛 厦门 苏州 宁波 大连 沈阳 长沙 郑州 济南""".split()
+    澳门""".split()
 )
-
-
-# The provinces of the cities in PLACES: a question that names 深圳 is about 广东's local
-# rules, not every province's.
+# Big cities and their provinces: a question that names 深圳 is about 广东's local rules,
+# not every province's.
 CITY_PROVINCES = MappingProxyType(
     {
         "深圳": "广东",
@@ -73,6 +71,7 @@ CITY_PROVINCES = MappingProxyType(
         "郑州": "河南",
     }
 )
+PLACES = PROVINCES + tuple(CITY_PROVINCES)
 
 
 def named_places(text: str) -> tuple[str, ...]:
