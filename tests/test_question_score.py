@@ -164,7 +164,7 @@ def test_a_named_place_keeps_only_its_own_local_rules_undemoted(tmp_path: Path) 
     try:
 
         def articles(place: tuple[str, ...]) -> dict[str, float]:
-            q = Question(_terms("拖欠", "劳动报酬"), day="2024-01-01", local=place)
+            q = Question(_terms("拖欠", "劳动报酬"), day="2024-01-01", places=place)
             scores = _scores(svc, q, QuestionWeights(doc_fusion=0.0))
             return {k.partition("#")[0]: v for k, v in scores.items() if "#" in k}
 

@@ -93,7 +93,7 @@ class QuestionParsed(ParsedQuery):
 
     question: QuestionQuery = field(default_factory=lambda: QuestionQuery(original=""))
     # The places the question names (and their provinces): their local rules are not demoted.
-    local: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
     day: str = ""  # the day versions are judged current on (default: the search's or today)
     law_boost: dict[str, float] = field(default_factory=dict)  # law title -> learned multiplier
     # (law title, 第N条) -> learned multiplier
@@ -118,7 +118,7 @@ class QuestionParsed(ParsedQuery):
             terms=tuple(self.scored_terms()),
             phrases=tuple(self.phrase_words()),
             day=self.day or self.as_of or today(),
-            local=self.local,
+            places=self.places,
             doc_boost=self.law_boost,
             article_boost=self.article_boost,
         )
@@ -164,7 +164,7 @@ class QuestionRewriter:
             text=text.strip(),
             root=root,
             question=rq,
-            local=named_places(text),
+            places=named_places(text),
             law_boost=model.boosts(features),
             article_boost=model.article_boosts(features),
             weights=self.weights,

@@ -136,7 +136,7 @@ class Question:
     terms: tuple[ScoredTerm, ...]
     phrases: tuple[tuple[str, ...], ...] = ()
     day: str = ""
-    local: tuple[str, ...] = ()  # places named: their regions' local rules are not demoted
+    places: tuple[str, ...] = ()  # places named: their regions' local rules are not demoted
     doc_boost: Mapping[str, float] = field(default_factory=dict)  # law title -> multiplier
     # (law title, 第N条) -> multiplier
     article_boost: Mapping[tuple[str, str], float] = field(default_factory=dict)
@@ -234,7 +234,7 @@ def score_question(
     factors = None
     if w.fused:
         factors = qi.factors(
-            q.day, q.local, w.level_prior, w.default_level_prior, w.not_current, w.local_levels
+            q.day, q.places, w.level_prior, w.default_level_prior, w.not_current, w.local_levels
         )
         scores = scores * factors[ids]
     _phrase_bonus(snap, qi, q, w, ids, scores, idf, factors)
