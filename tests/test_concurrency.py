@@ -65,6 +65,10 @@ def _requests() -> list[tuple[str, Any]]:
             search(q="公司拖欠工资怎么办", articles=True, per_page=15, as_of="2024-01-01"),
         ),
         ("question-page-2", search(q="被辞退了有经济补偿吗", page=2, per_page=3)),
+        # A place named: the priors keyed by its regions, cached beside the others.
+        ("question-place", search(q="我在上海上班，公司拖欠工资怎么办", articles=True)),
+        # Spaces between clauses, no question word: answered by the relaxed reading.
+        ("relaxed", search(q="借出去五万块 到期了一直欠钱不还", as_of="2024-01-01")),
         ("document", document("wangtong")),
         ("document-by-number", document("国办函〔2018〕71号")),
         ("stats", stats),
