@@ -111,6 +111,16 @@ def test_a_situation_typed_with_spaces_between_its_clauses_is_relaxed(svc):
     assert page.results and page.results[0].id == "mfht"
 
 
+def test_a_story_that_quotes_words_is_a_question(svc):
+    # The quotation marks are the story's: read as a quoted phrase, nothing holds it.
+    q = "朋友说“过两个月就还”，借了我五万块，到期了一直欠钱不还，怎么办？"
+    page = search(svc, q)
+    assert page.relaxed is False
+    assert page.results and page.results[0].id == "mfht"
+    arts = search(svc, q, articles=True)
+    assert arts.results[0].article == "第六百七十五条"
+
+
 def test_keywords_that_match_nothing_stay_at_nothing(svc):
     page = search(svc, "劳动合同 租金")
     assert (page.total, page.relaxed) == (0, False)

@@ -52,6 +52,11 @@ DATA = Path(__file__).resolve().parent / "data" / "question"
         "我在公司上班三年了，老板突然把我辞退了，一分钱补偿也没给",
         "去年换了两份工作 今年要退税还是补税 咋弄",
         "不去当兵会有啥后果",
+        # quotation marks inside a sentence are the sentence's, not the query language
+        "“复利”“利滚利”的约定合法吗？",
+        "“扶养关系”如何认定？",
+        "我妈天天去小区旁边一个“健康讲座”，被忽悠着买了一台仪器，能退吗",
+        '公司以"岗位取消"为由把怀孕的我辞退了，合法吗',
     ],
 )
 def test_questions_are_detected(text: str) -> None:
@@ -73,6 +78,9 @@ def test_questions_are_detected(text: str) -> None:
         "最高人民法院关于如何理解和适用刑法第一百五十条的批复",
         '"经济补偿"',
         "“解除劳动合同”怎么办",
+        "“经济补偿”？",
+        '"劳动合同" 解除',
+        "关于“放管服”改革的通知",
         "标题:劳动合同",
         "全文：经济补偿 是否",
         "劳动合同 经济补偿",

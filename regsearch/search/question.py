@@ -101,6 +101,8 @@ _FIELD_RE = re.compile(
     r"(?:^|\s)[-(（]?(?:标题|文号|机关|全文|title|number|authority|body)[:：]", re.I
 )
 _QUOTE_RE = re.compile(r"[\"“”「」『』]")
+# A quoted span: what a sentence around it quotes (说是“纯玩团”, 认定“以非法占有为目的”).
+_QUOTED_RE = re.compile(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』")
 _BOOL_RE = re.compile(r"(?:^|\s)(?:OR|AND|NOT)(?:\s|$)|(?:^|\s)-\S")
 # 发文字号: 国办发〔2018〕71号, 国发[2004]10号, 主席令第三十一号 ...
 _DOCNUM_RE = re.compile(
@@ -158,7 +160,11 @@ def is_question(text: str) -> bool:
     q = (text or "").strip()
     if not q:
         return False
-    if _FIELD_RE.search(q) or _QUOTE_RE.search(q) or _BOOL_RE.search(q) or _DOCNUM_RE.search(q):
+    if _QUOTE_RE.search(q):
+        if not _quotes_in_sentence(q):
+            return False  # a quoted phrase: the exact query language
+        q = _QUOTE_RE.sub("", q)
+    if _FIELD_RE.search(q) or _BOOL_RE.search(q) or _DOCNUM_RE.search(q):
         return False
     if "?" in q or "？" in q:
         return True
@@ -177,6 +183,19 @@ def is_question(text: str) -> bool:
     if han >= 12 and (_SENTENCE_PUNCT_RE.search(q) or _PERSONAL_RE.search(q)):
         return True
     return han >= 20 and " " not in q
+
+
+def _quotes_in_sentence(text: str) -> bool:
+    """True when quotation marks are a sentence's (我妈被忽悠去听“健康讲座”……怎么办？,
+    “复利”的约定合法吗？): what is said around the quoted spans asks a question (a
+    question mark and two Chinese characters or more) or is a sentence (twelve
+    characters or more with sentence punctuation). A quoted phrase searched on its own or
+    with a word or two (“解除劳动合同”怎么办) keeps its exact meaning."""
+    rest = _QUOTED_RE.sub(" ", text)
+    han = len(_HAN_RE.findall(rest))
+    if ("?" in rest or "？" in rest) and han >= 2:
+        return True
+    return han >= 12 and bool(_SENTENCE_PUNCT_RE.search(rest))
 
 
 @dataclass
