@@ -14,6 +14,8 @@ from regsearch.index.update import update_index
 from regsearch.model import Document, SearchQuery
 from regsearch.search.query import ParsedQuery
 from regsearch.search.question import (
+    ASK_WEIGHT,
+    ask_sentence,
     find_colloquial,
     is_question,
     load_vocabulary,
@@ -183,6 +185,28 @@ def test_rewrite_leaves_out_the_dates_and_amounts_of_a_story() -> None:
     assert not any(ch.isdigit() for t in texts for ch in t)
     assert "借给" in texts and "第二百六十四条" in texts
     assert all(not any(ch.isdigit() for ch in "".join(p)) for p in rq.phrases)
+
+
+STORY = (
+    "前年冬天有天晚上我下夜班骑电动车回家，在出租屋楼下被一个人拿刀拦住要钱，我跟他扭打，"
+    "抢过刀捅了他大腿一下，他跑了。后来人被抓到，说是动脉破了差点死掉。"
+    "现在他家里人要告我，我这算不算正当防卫？"
+)
+
+
+def test_the_sentence_that_asks_weighs_more_in_a_long_story() -> None:
+    assert ASK_WEIGHT > 1.0
+    assert ask_sentence(STORY) == "现在他家里人要告我，我这算不算正当防卫？"
+    vocab = {"出租屋": ["出租人"], "告我": ["起诉"]}
+    weights = rewrite(STORY, query_terms, vocab).term_weights()
+    assert weights["正当防卫"] == ASK_WEIGHT and weights["家里人"] == ASK_WEIGHT
+    assert weights["出租屋"] == 1.0 and weights["冬天"] == 1.0  # the story's details
+    assert weights["起诉"] == 0.7 * ASK_WEIGHT and weights["出租人"] == 0.7  # vocabulary
+    # A short question, or a story of one sentence, weighs all its words alike.
+    assert ask_sentence("我这算不算正当防卫？") == ""
+    assert ask_sentence(STORY.replace("。", "，")) == ""
+    short = rewrite("在出租屋楼下被人拿刀拦住，我这算不算正当防卫？", query_terms, vocab)
+    assert short.term_weights()["正当防卫"] == 1.0
 
 
 def test_rewrite_adds_subwords_with_a_lower_weight() -> None:

@@ -319,6 +319,27 @@ ORIGINAL_WEIGHT = 1.0
 EXPANSION_WEIGHT = 0.7
 SINGLE_CHAR_WEIGHT = 0.3
 SUBWORD_WEIGHT = 0.5
+# A long story (ASK_MIN_HAN Chinese characters or more, two sentences or more) tells its
+# facts first and asks last (……新房东能直接把我赶走吗？): the words of the sentence that
+# asks, and the legal words its everyday words map to, weigh ASK_WEIGHT x more than the
+# story's incidental details (冬天, 楼下, 出租屋).
+ASK_WEIGHT = 1.5
+ASK_MIN_HAN = 60
+_SENTENCE_END_RE = re.compile(r"(?<=[。！!？?；;])")
+
+
+def ask_sentence(text: str) -> str:
+    """The sentence of a long story that asks: the last one holding a question mark or a
+    question word; "" for a shorter text, one sentence, or no such sentence."""
+    if len(_HAN_RE.findall(text)) < ASK_MIN_HAN:
+        return ""
+    sentences = [s for s in _SENTENCE_END_RE.split(text) if _HAN_RE.search(s)]
+    if len(sentences) < 2:
+        return ""
+    for s in reversed(sentences):
+        if "?" in s or "？" in s or any(w in s for w in INTERROGATIVES):
+            return s
+    return ""
 
 
 def rewrite(
@@ -329,13 +350,17 @@ def rewrite(
 ) -> QuestionQuery:
     """Rewrite a question into weighted terms and proximity phrases.
 
-    Filler and numbers (the dates and amounts of a story) are left out.
+    Filler and numbers (the dates and amounts of a story) are left out; in a long story
+    the sentence that asks weighs more (`ask_sentence`).
     `tokenize` is the index's query analyzer (so terms match the indexed tokens);
     `subwords` gives the dictionary words inside a long word (损害赔偿 -> 损害, 赔偿),
     added with a lower weight so an article worded differently still matches.
     """
     vocab = load_vocabulary() if vocab is None else vocab
     tokens = tokenize(text)
+    ask = ask_sentence(text)
+    ask_tokens = set(tokenize(ask)) if ask else set()
+    ask_keys = set(_clause_keys(ask, tokenize, vocab)) if ask else set()
     out = QuestionQuery(original=text)
     kept: list[list[str]] = [[]]  # runs of adjacent content words
     for tok in tokens:
@@ -343,6 +368,8 @@ def rewrite(
             kept.append([])
             continue
         weight = SINGLE_CHAR_WEIGHT if len(tok) == 1 and _HAN_RE.match(tok) else ORIGINAL_WEIGHT
+        if tok in ask_tokens:
+            weight *= ASK_WEIGHT
         out.terms.append(WeightedTerm(tok, weight))
         kept[-1].append(tok)
     for run in kept:
@@ -357,13 +384,12 @@ def rewrite(
                     out.terms.append(WeightedTerm(sub, SUBWORD_WEIGHT, expansion=True))
                     present.add(sub)
     for key in _clause_keys(text, tokenize, vocab):
+        weight = EXPANSION_WEIGHT * (ASK_WEIGHT if key in ask_keys else 1.0)
         for legal in vocab[key]:
             parts = [p for p in tokenize(legal) if p not in FILLER]
             for p in parts:
                 if p not in present and len(p) > 1:
-                    out.terms.append(
-                        WeightedTerm(p, EXPANSION_WEIGHT, expansion=True, vocabulary=True)
-                    )
+                    out.terms.append(WeightedTerm(p, weight, expansion=True, vocabulary=True))
                     present.add(p)
             if len(parts) > 1:
                 out.phrases.append(tuple(parts))
