@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 
 import eval_sets  # noqa: E402
+from train_question_model import STORY_SETS  # noqa: E402
 
 from regsearch.engine import Snapshot  # noqa: E402
 from regsearch.index.analyzer import query_terms  # noqa: E402
@@ -204,11 +205,14 @@ def percentile(values: list[float], p: float) -> float:
 
 def run_cv(svc: SearchService, questions: list[dict[str, Any]], folds: int, corpora: Path) -> Run:
     """Each fold (query_id mod `folds`) answered by a law model trained on the other folds
-    (of all of stard-train, not only the questions evaluated)."""
+    (of all of stard-train, not only the questions evaluated) and the story training sets,
+    as the shipped model is."""
     import train_question_model as tq
 
     every = tq.load_questions(corpora / "stard-train" / "queries.jsonl")
-    laws = tq.read_laws(corpora / "lawrefbook", {r["path"] for q in every for r in q["relevant"]})
+    stories = tq.story_questions()
+    cited = {r["path"] for q in every + stories for r in q["relevant"]}
+    laws = tq.read_laws(corpora / "lawrefbook", cited)
     arts: list[Any] = [None] * len(questions)
     docs: list[Any] = [None] * len(questions)
     lat: list[float] = []
@@ -216,7 +220,9 @@ def run_cv(svc: SearchService, questions: list[dict[str, Any]], folds: int, corp
     try:
         for fold in range(folds):
             train = [q for q in every if q["query_id"] % folds != fold]
-            svc.rewrite = QuestionRewriter(model=train_model(tq.examples(train, laws)))
+            train, weights = tq.training_set(train, stories)
+            model = train_model(tq.examples(train, laws), weights)
+            svc.rewrite = QuestionRewriter(model=model)
             held = [i for i, q in enumerate(questions) if q["query_id"] % folds == fold]
             run = run_system(svc, [questions[i] for i in held])
             for j, i in enumerate(held):
@@ -293,21 +299,73 @@ def plain_service(index_dir: Path) -> SearchService:
     return svc
 
 
-def evaluate_sets(index_dir: Path, names: list[str], baseline: bool = True) -> dict[str, Any]:
-    """Each everyday set through the service (and the plain BM25 baseline)."""
+def story_cv_runs(
+    index_dir: Path, names: list[str], folds: int, corpora: Path
+) -> dict[str, eval_sets.SetRun]:
+    """The story training sets among `names`, each question answered by a law model trained
+    on stard-train and the other folds of the story training questions (their position in
+    `train_question_model.story_questions()` mod `folds`), never on itself."""
+    import train_question_model as tq
+
+    wanted = [n for n in names if n in tq.STORY_SETS]
+    if not wanted or folds < 2:
+        return {}
+    stard = tq.load_questions(corpora / "stard-train" / "queries.jsonl")
+    pool = [(name, i) for name in tq.STORY_SETS for i, _q in enumerate(eval_sets.load_set(name))]
+    stories = tq.story_questions()
+    cited = {r["path"] for q in stard + stories for r in q["relevant"]}
+    laws = tq.read_laws(corpora / "lawrefbook", cited)
+    sets = {name: eval_sets.load_set(name) for name in wanted}
+    parts: dict[str, dict[int, eval_sets.SetRun]] = {name: {} for name in wanted}
+    svc = SearchService(index_dir)
+    try:
+        for fold in range(folds):
+            train = [q for n, q in enumerate(stories) if n % folds != fold]
+            questions, weights = tq.training_set(stard, train)
+            model = train_model(tq.examples(questions, laws), weights)
+            svc.rewrite = QuestionRewriter(model=model)
+            for n, (name, i) in enumerate(pool):
+                if n % folds == fold and name in sets:
+                    parts[name][i] = eval_sets.run_set(svc, [sets[name][i]])
+    finally:
+        svc.close()
+    return {
+        name: eval_sets.merge_runs([parts[name][i] for i in range(len(sets[name]))])
+        for name in wanted
+    }
+
+
+def evaluate_sets(
+    index_dir: Path,
+    names: list[str],
+    baseline: bool = True,
+    cv: int = 0,
+    corpora: Path | None = None,
+) -> dict[str, Any]:
+    """Each everyday set through the service (and the plain BM25 baseline). With `cv`, the
+    story training sets are answered by law models that were not trained on the question
+    (`story_cv_runs`); without it, by the shipped model, which was."""
     out: dict[str, Any] = {}
+    held = story_cv_runs(Path(index_dir), names, cv, corpora or corpora_dir())
     systems = {"regsearch": lambda: SearchService(index_dir)}
     if baseline:
         systems["plain BM25"] = lambda: plain_service(index_dir)
     for set_name in names:
         queries = eval_sets.load_set(set_name)
         out[set_name] = {"queries": len(queries), "systems": {}}
+        if set_name in held:
+            out[set_name]["trained_on"] = f", law model held out ({cv}-fold CV)"
+        elif set_name in STORY_SETS:
+            out[set_name]["trained_on"] = ", trained on (the shipped law model): use --cv"
         for sys_name, make in systems.items():
             print(f"running {set_name} / {sys_name} ...", file=sys.stderr)
             svc = make()
             try:
                 svc.search(SearchQuery(q=queries[0]["query"]))  # warm up
-                run = eval_sets.run_set(svc, queries)
+                if sys_name == "regsearch" and set_name in held:
+                    run = held[set_name]
+                else:
+                    run = eval_sets.run_set(svc, queries)
             finally:
                 svc.close()
             out[set_name]["systems"][sys_name] = {
@@ -321,7 +379,8 @@ def evaluate_sets(index_dir: Path, names: list[str], baseline: bool = True) -> d
 
 def print_sets(result: dict[str, Any], show_misses: bool = False) -> None:
     for set_name, data in result.items():
-        print(f"\n[{set_name}: {data['queries']} queries]")
+        trained = data.get("trained_on", "")
+        print(f"\n[{set_name}: {data['queries']} queries{trained}]")
         rows = {name: s["metrics"] for name, s in data["systems"].items()}
         print(table(rows))
         ours = data["systems"]["regsearch"]
@@ -375,7 +434,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpora not found at {corpora} (set REGSEARCH_CORPORA)", file=sys.stderr)
         return 1
     ensure_index(src, args.index, rebuild=args.rebuild)
-    sets = evaluate_sets(args.index, set_names, baseline=not args.no_baseline)
+    sets = evaluate_sets(
+        args.index, set_names, baseline=not args.no_baseline, cv=args.cv, corpora=corpora
+    )
     if args.no_stard:
         if args.json:
             print(json.dumps({"sets": sets}, ensure_ascii=False, indent=1))

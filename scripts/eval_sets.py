@@ -79,6 +79,15 @@ def run_set(svc: Any, queries: list[dict[str, Any]]) -> SetRun:
     return run
 
 
+def merge_runs(runs: list[SetRun]) -> SetRun:
+    """One SetRun of the queries of `runs`, in order."""
+    out = SetRun()
+    for run in runs:
+        for name in ("articles", "documents", "first_articles", "totals", "relaxed", "latencies"):
+            getattr(out, name).extend(getattr(run, name))
+    return out
+
+
 def _rr(ranked: Iterable[Any], relevant: set[Any]) -> float:
     for i, item in enumerate(ranked, 1):
         if item in relevant:

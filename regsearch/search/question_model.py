@@ -2,7 +2,8 @@
 which statute words go with the public's words.
 
 Trained from (question terms, cited law titles, words of the cited articles)
-examples (stard-train, see `scripts/train_question_model.py`), it gives
+examples (stard-train and the story training sets, each story weighing two questions;
+see `scripts/train_question_model.py`), it gives
 
 1. every law title a score multiplier for a question:
 
@@ -43,7 +44,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,54 +181,75 @@ def _rounded(table: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
 Example = tuple[Iterable[str], ...]
 
 
-def train_model(examples: Iterable[Example]) -> LawModel:
-    """A LawModel from (question terms, law titles, article words[, article keys]) examples."""
+def train_model(examples: Iterable[Example], weights: Iterable[float] | None = None) -> LawModel:
+    """A LawModel from (question terms, law titles, article words[, article keys]) examples.
+
+    `weights` (default 1 each): how many questions an example counts as in the counts the
+    prior, the associations and the expansions are computed from. The evidence thresholds
+    (MIN_COUNT, EXPAND_MIN_QUESTIONS, EXPAND_MIN_COUNT) count distinct examples, so a word
+    of one heavy example alone is never learned."""
     examples = list(examples)
-    n_law: Counter[str] = Counter()
-    n_term: Counter[str] = Counter()
-    n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for terms, laws, *_rest in examples:
+    ws = [1.0] * len(examples) if weights is None else [float(w) for w in weights]
+    if len(ws) != len(examples):
+        raise ValueError("one weight per example")
+    n_law: defaultdict[str, float] = defaultdict(float)
+    n_term: defaultdict[str, float] = defaultdict(float)
+    seen: Counter[str] = Counter()
+    n_pair: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (terms, laws, *_rest), w in zip(examples, ws, strict=True):
         law_set = set(laws)
         for law in law_set:
-            n_law[law] += 1
+            n_law[law] += w
         for term in set(terms):
-            n_term[term] += 1
+            n_term[term] += w
+            seen[term] += 1
             for law in law_set:
-                n_pair[term][law] += 1
+                n_pair[term][law] += w
     if not n_law:
         return LawModel()
     top = math.log(1 + max(n_law.values()))
     prior = {law: math.log(1 + n) / top for law, n in n_law.items()}
     return LawModel(
         prior=prior,
-        assoc=_associations(n_term, n_pair, TOP_LAWS, MIN_ASSOC),
-        expand=train_expansions(examples),
-        articles=train_articles(examples),
+        assoc=_associations(n_term, seen, n_pair, TOP_LAWS, MIN_ASSOC),
+        expand=train_expansions(examples, ws),
+        articles=train_articles(examples, ws),
     )
 
 
-def train_articles(examples: list[Example]) -> dict[str, dict[str, float]]:
+def train_articles(
+    examples: list[Example], weights: list[float] | None = None
+) -> dict[str, dict[str, float]]:
     """question term -> {article key: P(article | term)} (see the module doc)."""
-    n_term: Counter[str] = Counter()
-    n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for example in examples:
+    ws = weights or [1.0] * len(examples)
+    n_term: defaultdict[str, float] = defaultdict(float)
+    seen: Counter[str] = Counter()
+    n_pair: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for example, w in zip(examples, ws, strict=True):
         if len(example) < 4:
             continue
         terms, cited = example[0], set(example[3])
         for term in set(terms):
-            n_term[term] += 1
-            n_pair[term].update(cited)
-    return _associations(n_term, n_pair, ARTICLE_TOP, ARTICLE_MIN)
+            n_term[term] += w
+            seen[term] += 1
+            for key in cited:
+                n_pair[term][key] += w
+    return _associations(n_term, seen, n_pair, ARTICLE_TOP, ARTICLE_MIN)
 
 
 def _associations(
-    n_term: Counter[str], n_pair: dict[str, Counter[str]], top: int, minimum: float
+    n_term: Mapping[str, float],
+    seen: Counter[str],
+    n_pair: Mapping[str, Mapping[str, float]],
+    top: int,
+    minimum: float,
 ) -> dict[str, dict[str, float]]:
     """term -> {target: count(term, target) / (count(term) + KAPPA)}, for terms seen in at
-    least MIN_COUNT questions, the `top` strongest targets of at least `minimum` each."""
+    least MIN_COUNT questions (`seen`), the `top` strongest targets of at least `minimum`
+    each."""
     table: dict[str, dict[str, float]] = {}
     for term, counts in n_pair.items():
-        if n_term[term] < MIN_COUNT:
+        if seen[term] < MIN_COUNT:
             continue
         probs = {k: c / (n_term[term] + KAPPA) for k, c in counts.items()}
         best = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
@@ -237,28 +259,37 @@ def _associations(
     return table
 
 
-def train_expansions(examples: list[Example]) -> dict[str, dict[str, float]]:
+def train_expansions(
+    examples: list[Example], weights: list[float] | None = None
+) -> dict[str, dict[str, float]]:
     """question term -> {article word: P(word | term) * log(lift)} (see the module doc)."""
-    n_q: Counter[str] = Counter()
-    n_word: Counter[str] = Counter()
-    n_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    n = 0
-    for terms, _laws, words, *_rest in examples:
-        word_set = {w for w in words if not _NUMBERING.match(w)}
+    ws = weights or [1.0] * len(examples)
+    n_q: defaultdict[str, float] = defaultdict(float)
+    seen_q: Counter[str] = Counter()
+    n_word: defaultdict[str, float] = defaultdict(float)
+    n_pair: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    seen_pair: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    n = 0.0
+    for (terms, _laws, words, *_rest), w in zip(examples, ws, strict=True):
+        word_set = {x for x in words if not _NUMBERING.match(x)}
         if not word_set:
             continue
-        n += 1
-        n_word.update(word_set)
+        n += w
+        for word in word_set:
+            n_word[word] += w
         for term in set(terms):
-            n_q[term] += 1
-            n_pair[term].update(word_set)
+            n_q[term] += w
+            seen_q[term] += 1
+            seen_pair[term].update(word_set)
+            for word in word_set:
+                n_pair[term][word] += w
     table: dict[str, dict[str, float]] = {}
     for term, words in n_pair.items():
-        if n_q[term] < EXPAND_MIN_QUESTIONS:
+        if seen_q[term] < EXPAND_MIN_QUESTIONS:
             continue
         row = {}
         for word, c in words.items():
-            if c < EXPAND_MIN_COUNT or word == term:
+            if seen_pair[term][word] < EXPAND_MIN_COUNT or word == term:
                 continue
             p = c / n_q[term]
             lift = p / (n_word[word] / n)
