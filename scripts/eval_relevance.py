@@ -13,10 +13,10 @@ plus the query latency of question search.
     .venv/bin/python scripts/eval_relevance.py --cv 5     # held-out figures of the law model
 
 The everyday sets of `tests/data/eval/` (citations, names, stories, stories_dev,
-stories_dev2, stories_heldout, stories_blind, stories_blind2, no_dead_end; see
-`scripts/eval_sets.py` and the README there) run in the same call, each beside plain
-BM25 (`--sets citations,names` picks some, `--sets none` skips them, `--no-stard` skips
-stard-train).
+stories_dev2, stories_heldout, stories_blind, stories_blind2, stories_blind3,
+no_dead_end; see `scripts/eval_sets.py` and the README there) run in the same call,
+each beside plain BM25 (`--sets citations,names` picks some, `--sets none` skips them,
+`--no-stard` skips stard-train).
 
 With `--cv K` the learned law model (`regsearch/data/question_model.json`) is
 replaced, for each fold of questions (query_id mod K), by one trained on the other

@@ -119,7 +119,7 @@ def test_floors_on_the_evaluation_sets(svc):
     )
     names = sets.load_set("names")[:60]
     assert sets.name_metrics(names, sets.run_set(svc, names))["document P@1"] >= NAME_P1_FLOOR
-    for name in ("stories_heldout", "stories_blind", "stories_blind2"):
+    for name in ("stories_heldout", "stories_blind", "stories_blind2", "stories_blind3"):
         unseen = sets.load_set(name)
         m = sets.story_metrics(unseen, sets.run_set(svc, unseen))
         assert m["article R@10"] >= UNSEEN_R10_FLOOR, name
