@@ -13,7 +13,7 @@ plus the query latency of question search.
     .venv/bin/python scripts/eval_relevance.py --cv 5     # held-out figures of the law model
 
 The everyday sets of `tests/data/eval/` (citations, names, stories, stories_dev,
-stories_dev2, stories_heldout, stories_blind, stories_blind2, stories_blind3,
+stories_dev2, stories_dev3, stories_heldout, stories_blind, stories_blind2, stories_blind3,
 no_dead_end; see `scripts/eval_sets.py` and the README there) run in the same call,
 each beside plain BM25 (`--sets citations,names` picks some, `--sets none` skips them,
 `--no-stard` skips stard-train).

@@ -8,8 +8,8 @@ runs them beside stard-train; this module loads a set, runs it through
 - citations: the right article first in the article view (`article P@1`), and in the
   document view the right document first with that article named first under it;
 - names: the latest version of the named law first (`document P@1`), MRR@10;
-- stories, stories_dev, stories_dev2, stories_heldout, stories_blind, stories_blind2,
-  stories_blind3: recall@k and MRR@10 at article and document level (as for
+- stories, stories_dev, stories_dev2, stories_dev3, stories_heldout, stories_blind,
+  stories_blind2, stories_blind3: recall@k and MRR@10 at article and document level (as for
   stard-train);
 - no_dead_end: the share of queries with results, of relaxed answers, and whether a
   relevant law is in the top 10 / first.
@@ -38,6 +38,7 @@ SETS = (
     "stories",
     "stories_dev",
     "stories_dev2",
+    "stories_dev3",
     "stories_heldout",
     "stories_blind",
     "stories_blind2",
@@ -171,6 +172,7 @@ METRICS = {
     "stories_blind": story_metrics,
     "stories_dev": story_metrics,
     "stories_dev2": story_metrics,
+    "stories_dev3": story_metrics,
     "stories_blind2": story_metrics,
     "stories_blind3": story_metrics,
     "no_dead_end": open_metrics,

@@ -152,6 +152,7 @@ def test_floors_on_the_story_training_sets_held_out(corpora_dir, monkeypatch):
         "stories": (STORY_R10_FLOOR, STORY_DOC_R10_FLOOR),
         "stories_dev": (DEV_R10_FLOOR, DEV_DOC_R10_FLOOR),
         "stories_dev2": (DEV_R10_FLOOR, DEV_DOC_R10_FLOOR),
+        "stories_dev3": (DEV_R10_FLOOR, DEV_DOC_R10_FLOOR),
     }
     for name in names:
         queries = sets.load_set(name)

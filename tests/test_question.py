@@ -450,7 +450,7 @@ def test_law_model_round_trips_and_survives_bad_files(tmp_path: Path) -> None:
 
 def test_shipped_law_model_is_small_and_general() -> None:
     model = load_model()
-    # stard-train and 223 stories: about 1.2 MB, read once per process
+    # stard-train and 343 stories: about 1.4 MB, read once per process
     assert MODEL_PATH.stat().st_size < 1_600_000
     assert len(model.prior) >= 50 and "中华人民共和国劳动合同法" in model.prior
     # Single words, never whole questions: the tables generalize to new questions.
