@@ -304,13 +304,13 @@ _CLAUSE_RE = re.compile(r"[\s，,。.；;：:！!？?、（）()《》“”\"'�
 
 def _clause_keys(
     text: str, tokenize: Callable[[str], list[str]], vocab: dict[str, list[str]]
-) -> list[str]:
-    """The vocabulary keys of `text`, clause by clause (find_colloquial on each)."""
-    found: dict[str, None] = {}
+) -> dict[str, list[str]]:
+    """Each clause of `text` -> its vocabulary keys (find_colloquial on the clause)."""
+    found: dict[str, list[str]] = {}
     for clause in _CLAUSE_RE.split(text):
-        if clause:
-            found.update(dict.fromkeys(find_colloquial(tokenize(clause), vocab)))
-    return list(found)
+        if clause and clause not in found:
+            found[clause] = find_colloquial(tokenize(clause), vocab)
+    return found
 
 
 # Weights: the user's own words count fully, vocabulary expansions a little less
@@ -360,7 +360,9 @@ def rewrite(
     tokens = tokenize(text)
     ask = ask_sentence(text)
     ask_tokens = set(tokenize(ask)) if ask else set()
-    ask_keys = set(_clause_keys(ask, tokenize, vocab)) if ask else set()
+    clause_keys = _clause_keys(text, tokenize, vocab)
+    # The ask sentence ends at a clause boundary, so its clauses are clauses of the text.
+    ask_keys = {k for c in _CLAUSE_RE.split(ask) for k in clause_keys.get(c, ())}
     out = QuestionQuery(original=text)
     kept: list[list[str]] = [[]]  # runs of adjacent content words
     for tok in tokens:
@@ -383,7 +385,7 @@ def rewrite(
                 if sub not in present and sub not in FILLER and len(sub) > 1:
                     out.terms.append(WeightedTerm(sub, SUBWORD_WEIGHT, expansion=True))
                     present.add(sub)
-    for key in _clause_keys(text, tokenize, vocab):
+    for key in dict.fromkeys(k for keys in clause_keys.values() for k in keys):
         weight = EXPANSION_WEIGHT * (ASK_WEIGHT if key in ask_keys else 1.0)
         for legal in vocab[key]:
             parts = [p for p in tokenize(legal) if p not in FILLER]
