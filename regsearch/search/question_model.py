@@ -44,7 +44,7 @@ import math
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,25 +193,18 @@ def train_model(examples: Iterable[Example], weights: Iterable[float] | None = N
     if len(ws) != len(examples):
         raise ValueError("one weight per example")
     n_law: defaultdict[str, float] = defaultdict(float)
-    n_term: defaultdict[str, float] = defaultdict(float)
-    seen: Counter[str] = Counter()
-    n_pair: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for (terms, laws, *_rest), w in zip(examples, ws, strict=True):
-        law_set = set(laws)
-        for law in law_set:
+    for (_terms, laws, *_rest), w in zip(examples, ws, strict=True):
+        for law in set(laws):
             n_law[law] += w
-        for term in set(terms):
-            n_term[term] += w
-            seen[term] += 1
-            for law in law_set:
-                n_pair[term][law] += w
     if not n_law:
         return LawModel()
     top = math.log(1 + max(n_law.values()))
     prior = {law: math.log(1 + n) / top for law, n in n_law.items()}
     return LawModel(
         prior=prior,
-        assoc=_associations(n_term, seen, n_pair, TOP_LAWS, MIN_ASSOC),
+        assoc=_associations(
+            ((e[0], e[1], w) for e, w in zip(examples, ws, strict=True)), TOP_LAWS, MIN_ASSOC
+        ),
         expand=train_expansions(examples, ws),
         articles=train_articles(examples, ws),
     )
@@ -222,31 +215,26 @@ def train_articles(
 ) -> dict[str, dict[str, float]]:
     """question term -> {article key: P(article | term)} (see the module doc)."""
     ws = weights or [1.0] * len(examples)
-    n_term: defaultdict[str, float] = defaultdict(float)
-    seen: Counter[str] = Counter()
-    n_pair: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for example, w in zip(examples, ws, strict=True):
-        if len(example) < 4:
-            continue
-        terms, cited = example[0], set(example[3])
-        for term in set(terms):
-            n_term[term] += w
-            seen[term] += 1
-            for key in cited:
-                n_pair[term][key] += w
-    return _associations(n_term, seen, n_pair, ARTICLE_TOP, ARTICLE_MIN)
+    cited = ((e[0], e[3], w) for e, w in zip(examples, ws, strict=True) if len(e) >= 4)
+    return _associations(cited, ARTICLE_TOP, ARTICLE_MIN)
 
 
 def _associations(
-    n_term: Mapping[str, float],
-    seen: Counter[str],
-    n_pair: Mapping[str, Mapping[str, float]],
-    top: int,
-    minimum: float,
+    examples: Iterable[tuple[Iterable[str], Iterable[str], float]], top: int, minimum: float
 ) -> dict[str, dict[str, float]]:
-    """term -> {target: count(term, target) / (count(term) + KAPPA)}, for terms seen in at
-    least MIN_COUNT questions (`seen`), the `top` strongest targets of at least `minimum`
-    each."""
+    """term -> {target: count(term, target) / (count(term) + KAPPA)} from (question terms,
+    targets, weight) examples, counts weighted, for terms seen in at least MIN_COUNT
+    distinct questions, the `top` strongest targets of at least `minimum` each."""
+    n_term: defaultdict[str, float] = defaultdict(float)
+    seen: Counter[str] = Counter()
+    n_pair: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for terms, targets, w in examples:
+        target_set = set(targets)
+        for term in set(terms):
+            n_term[term] += w
+            seen[term] += 1
+            for target in target_set:
+                n_pair[term][target] += w
     table: dict[str, dict[str, float]] = {}
     for term, counts in n_pair.items():
         if seen[term] < MIN_COUNT:
