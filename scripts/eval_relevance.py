@@ -203,26 +203,50 @@ def percentile(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else 0.0
 
 
+@dataclass
+class TrainingData:
+    """What the law model trains on: stard-train's questions, the story training
+    questions (with their set's name and place in it), the cited laws as the trainer
+    reads them."""
+
+    stard: list[dict[str, Any]]
+    stories: list[tuple[str, int, dict[str, Any]]]
+    laws: Any
+
+    @classmethod
+    def read(cls, corpora: Path) -> TrainingData:
+        import train_question_model as tq
+
+        stard = tq.load_questions(corpora / "stard-train" / "queries.jsonl")
+        stories = [
+            (name, i, q) for name in STORY_SETS for i, q in enumerate(eval_sets.load_set(name))
+        ]
+        cited = {r["path"] for q in stard + [q for *_, q in stories] for r in q["relevant"]}
+        return cls(stard, stories, tq.read_laws(corpora / "lawrefbook", cited))
+
+    def model(self, stard: list[dict[str, Any]], stories: list[dict[str, Any]]) -> LawModel:
+        """A law model trained on these stard-train questions and stories (weighted as the
+        shipped model's)."""
+        import train_question_model as tq
+
+        questions, weights = tq.training_set(stard, stories)
+        return train_model(tq.examples(questions, self.laws), weights)
+
+
 def run_cv(svc: SearchService, questions: list[dict[str, Any]], folds: int, corpora: Path) -> Run:
     """Each fold (query_id mod `folds`) answered by a law model trained on the other folds
     (of all of stard-train, not only the questions evaluated) and the story training sets,
     as the shipped model is."""
-    import train_question_model as tq
-
-    every = tq.load_questions(corpora / "stard-train" / "queries.jsonl")
-    stories = tq.story_questions()
-    cited = {r["path"] for q in every + stories for r in q["relevant"]}
-    laws = tq.read_laws(corpora / "lawrefbook", cited)
+    data = TrainingData.read(corpora)
+    stories = [q for *_, q in data.stories]
     arts: list[Any] = [None] * len(questions)
     docs: list[Any] = [None] * len(questions)
     lat: list[float] = []
     default = svc.rewrite
     try:
         for fold in range(folds):
-            train = [q for q in every if q["query_id"] % folds != fold]
-            train, weights = tq.training_set(train, stories)
-            model = train_model(tq.examples(train, laws), weights)
-            svc.rewrite = QuestionRewriter(model=model)
+            train = [q for q in data.stard if q["query_id"] % folds != fold]
+            svc.rewrite = QuestionRewriter(model=data.model(train, stories))
             held = [i for i, q in enumerate(questions) if q["query_id"] % folds == fold]
             run = run_system(svc, [questions[i] for i in held])
             for j, i in enumerate(held):
@@ -305,33 +329,24 @@ def story_cv_runs(
     """The story training sets among `names`, each question answered by a law model trained
     on stard-train and the other folds of the story training questions (their position in
     `train_question_model.story_questions()` mod `folds`), never on itself."""
-    import train_question_model as tq
-
-    wanted = [n for n in names if n in tq.STORY_SETS]
+    wanted = [n for n in names if n in STORY_SETS]
     if not wanted or folds < 2:
         return {}
-    stard = tq.load_questions(corpora / "stard-train" / "queries.jsonl")
-    pool = [(name, i) for name in tq.STORY_SETS for i, _q in enumerate(eval_sets.load_set(name))]
-    stories = tq.story_questions()
-    cited = {r["path"] for q in stard + stories for r in q["relevant"]}
-    laws = tq.read_laws(corpora / "lawrefbook", cited)
-    sets = {name: eval_sets.load_set(name) for name in wanted}
-    parts: dict[str, dict[int, eval_sets.SetRun]] = {name: {} for name in wanted}
+    data = TrainingData.read(corpora)
+    answered: dict[str, dict[int, eval_sets.SetRun]] = {name: {} for name in wanted}
     svc = SearchService(index_dir)
     try:
         for fold in range(folds):
-            train = [q for n, q in enumerate(stories) if n % folds != fold]
-            questions, weights = tq.training_set(stard, train)
-            model = train_model(tq.examples(questions, laws), weights)
-            svc.rewrite = QuestionRewriter(model=model)
-            for n, (name, i) in enumerate(pool):
-                if n % folds == fold and name in sets:
-                    parts[name][i] = eval_sets.run_set(svc, [sets[name][i]])
+            train = [q for n, (*_, q) in enumerate(data.stories) if n % folds != fold]
+            svc.rewrite = QuestionRewriter(model=data.model(data.stard, train))
+            for n, (name, i, q) in enumerate(data.stories):
+                if n % folds == fold and name in answered:
+                    answered[name][i] = eval_sets.run_set(svc, [q])
     finally:
         svc.close()
     return {
-        name: eval_sets.merge_runs([parts[name][i] for i in range(len(sets[name]))])
-        for name in wanted
+        name: eval_sets.merge_runs([runs[i] for i in range(len(runs))])
+        for name, runs in answered.items()
     }
 
 
@@ -358,16 +373,16 @@ def evaluate_sets(
         elif set_name in STORY_SETS:
             out[set_name]["trained_on"] = ", trained on (the shipped law model): use --cv"
         for sys_name, make in systems.items():
-            print(f"running {set_name} / {sys_name} ...", file=sys.stderr)
-            svc = make()
-            try:
-                svc.search(SearchQuery(q=queries[0]["query"]))  # warm up
-                if sys_name == "regsearch" and set_name in held:
-                    run = held[set_name]
-                else:
+            if sys_name == "regsearch" and set_name in held:
+                run = held[set_name]
+            else:
+                print(f"running {set_name} / {sys_name} ...", file=sys.stderr)
+                svc = make()
+                try:
+                    svc.search(SearchQuery(q=queries[0]["query"]))  # warm up
                     run = eval_sets.run_set(svc, queries)
-            finally:
-                svc.close()
+                finally:
+                    svc.close()
             out[set_name]["systems"][sys_name] = {
                 "metrics": eval_sets.METRICS[set_name](queries, run),
                 "by_form": eval_sets.by_form(queries, run, set_name),
