@@ -69,6 +69,18 @@ def _requests() -> list[tuple[str, Any]]:
         ("question-place", search(q="我在上海上班，公司拖欠工资怎么办", articles=True)),
         # Spaces between clauses, no question word: answered by the relaxed reading.
         ("relaxed", search(q="借出去五万块 到期了一直欠钱不还", as_of="2024-01-01")),
+        # A long story that quotes a word: a question (not a phrase query), the words of
+        # its asking sentence weighted up.
+        (
+            "question-story",
+            search(
+                q="2021年我进了一家公司，签了三年的劳动合同，每个月工资六千。今年三月老板说"
+                "“部门调整”，让我第二天就别来了，一分钱补偿也不给。我去找他要个说法，他说这是"
+                "公司定的规矩。我被这样辞退了，能要经济补偿吗？",
+                articles=True,
+                as_of="2024-01-01",
+            ),
+        ),
         ("document", document("wangtong")),
         ("document-by-number", document("国办函〔2018〕71号")),
         ("stats", stats),
