@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +86,8 @@ def merge_runs(runs: list[SetRun]) -> SetRun:
     """One SetRun of the queries of `runs`, in order."""
     out = SetRun()
     for run in runs:
-        for name in ("articles", "documents", "first_articles", "totals", "relaxed", "latencies"):
-            getattr(out, name).extend(getattr(run, name))
+        for f in fields(SetRun):
+            getattr(out, f.name).extend(getattr(run, f.name))
     return out
 
 
